@@ -1,0 +1,108 @@
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { CommandModule } from 'yargs'
+import { loadMapping } from '../../config/load-mapping.js'
+import { ToolkitError } from '../../errors/toolkit-error.js'
+import { describeDryRun } from '../../extract/dry-run.js'
+import { historicalWindow } from '../../extract/extract-window.js'
+import { planSample } from '../../extract/plan-sample.js'
+import { runHistoricalExtract } from '../../extract/run-historical-extract.js'
+import { createSource } from '../../source/create-source.js'
+import type { RunContext } from '../run-context.js'
+import { printExtractResult } from './print-extract-result.js'
+
+export interface ExtractArgs {
+  mapping: string
+  phase: 'sample' | 'full' | 'incremental'
+  'end-date'?: string
+  from?: string
+  'sample-size': number
+  seed: string
+  out?: string
+  'max-rows-per-file'?: number
+  'dry-run': boolean
+  rerun?: string
+  keys?: string
+  summary?: string
+}
+
+export function extractCommand(context: RunContext): CommandModule<object, ExtractArgs> {
+  return {
+    command: 'extract',
+    describe: 'Extract a sample, full historical or incremental file set from the billing database',
+    builder: (yargs) =>
+      yargs
+        .option('mapping', { type: 'string', demandOption: true, describe: 'Mapping file (YAML)' })
+        .option('phase', { choices: ['sample', 'full', 'incremental'] as const, demandOption: true, describe: 'Which delivery to build' })
+        .option('end-date', { type: 'string', describe: 'Historical "as of" date, YYYY-MM-DD: reads with date_to up to and including it' })
+        .option('from', { type: 'string', describe: 'First read date, YYYY-MM-DD (default 1 January of the year before launch_date)' })
+        .option('sample-size', { type: 'number', default: 15000, describe: 'sample: accounts to aim for (whole premises are taken)' })
+        .option('seed', { type: 'string', default: '1', describe: 'sample: seed of the premise pick (same seed, same pick)' })
+        .option('out', { type: 'string', describe: "Output folder (default: the mapping's output.folder)" })
+        .option('max-rows-per-file', { type: 'number', describe: 'Split files after this many rows, never inside a service point' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Show the window, the SQL with its bound values and counts; write nothing' })
+        .option('rerun', { type: 'string', describe: 'Regenerate the window of a past run (incremental phase)' })
+        .option('keys', { type: 'string', describe: 'File of read or account keys to backfill as corrections (incremental phase)' })
+        .option('summary', { type: 'string', describe: 'Write a JSON summary of the run to this file' })
+        .example('$0 extract --mapping mappings/demo-sqlite.yaml --phase sample --end-date 2026-10-31', 'a sample historical as of 31 Oct 2026')
+        .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --dry-run', 'show the SQL and counts only'),
+    handler: (args) => extractFlow(context, args),
+  }
+}
+
+/** The extract itself, shared with the demo walkthrough. */
+export async function extractFlow(context: RunContext, args: ExtractArgs): Promise<void> {
+  if (args.phase === 'incremental' || args.rerun || args.keys) {
+    throw new ToolkitError('COMMAND_NOT_AVAILABLE', 'incremental extracts (--phase incremental, --rerun, --keys) are not available in this version', {
+      hint: 'sample and full historical extracts are',
+    })
+  }
+  const { mapping: loaded, warnings } = loadMapping(args.mapping)
+  for (const warning of warnings) context.output.log(`warning: ${warning}`)
+  const mapping =
+    args['max-rows-per-file'] === undefined ? loaded : { ...loaded, output: { ...loaded.output, maxRowsPerFile: args['max-rows-per-file'] } }
+  const window = historicalWindow({ endDate: args['end-date'], from: args.from, launchDate: mapping.launchDate })
+  const source = createSource(mapping, { env: context.env })
+  try {
+    let premises: string[] | undefined
+    let details: Record<string, unknown> = {}
+    if (args.phase === 'sample') {
+      const plan = await planSample(mapping, source, window, { seed: args.seed, sampleSize: args['sample-size'] })
+      premises = plan.premises
+      details = { seed: args.seed, sampleSize: args['sample-size'], premises: plan.premises.length, accounts: plan.accounts }
+      context.output.log(
+        `sample: ${plan.premises.length} of ${plan.premisesInWindow} premises, ${plan.accounts} of ${plan.accountsInWindow} accounts (seed ${args.seed})`,
+      )
+    }
+    if (args['dry-run']) {
+      for (const line of await describeDryRun(mapping, source, window, premises)) context.output.result(line)
+      return
+    }
+    const result = await runHistoricalExtract({
+      mapping,
+      source,
+      phase: args.phase,
+      window,
+      premises,
+      outDir: args.out ? resolve(args.out) : mapping.output.folder,
+      tmpDir: context.tmpDir,
+      signal: context.abort.signal,
+      log: context.output.log,
+      details,
+    })
+    printExtractResult(result, context.output)
+    if (args.summary) writeFileSync(args.summary, `${JSON.stringify({ phase: args.phase, window, ...result }, null, 2)}\n`, { mode: 0o600 })
+    if (result.counts.rejected > mapping.maxRejects) {
+      throw new ToolkitError('REJECTS_OVER_LIMIT', `${result.counts.rejected} rows were rejected (max_rejects ${mapping.maxRejects}); see ${result.rejectsFile}`, {
+        hint: 'fix the data or the mapping, or raise max_rejects if the Delivery Team agrees',
+      })
+    }
+    if (!result.valid) {
+      throw new ToolkitError('VALIDATION_FAILED', 'a written file does not pass validation; it must not be sent', {
+        hint: 'the report above lists each rule with examples',
+      })
+    }
+  } finally {
+    await source.close()
+  }
+}

@@ -1,0 +1,44 @@
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
+
+/** A parsed YAML document that can tell the line of any key path, for error messages. */
+export class YamlLocator {
+  readonly #doc: Document
+  readonly #lines: LineCounter
+
+  constructor(doc: Document, lines: LineCounter) {
+    this.#doc = doc
+    this.#lines = lines
+  }
+
+  static parse(text: string): { locator: YamlLocator; data: unknown; syntaxErrors: { line: number; message: string }[] } {
+    const lines = new LineCounter()
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+    const syntaxErrors = doc.errors.map((error) => ({
+      line: lines.linePos(error.pos[0]).line,
+      message: error.message.split('\n')[0] ?? error.message,
+    }))
+    return { locator: new YamlLocator(doc, lines), data: syntaxErrors.length ? undefined : doc.toJS(), syntaxErrors }
+  }
+
+  /** Line of the value at `path`, or of its nearest existing parent (1 when nothing matches). */
+  lineOf(path: readonly PropertyKey[]): number {
+    for (let depth = path.length; depth > 0; depth--) {
+      const node = this.#doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined
+      if (node?.range) return this.#lines.linePos(node.range[0]).line
+    }
+    return 1
+  }
+
+  /** Line of the key itself (for unknown keys), falling back to its parent. */
+  lineOfKey(parent: readonly PropertyKey[], key: string): number {
+    const map = parent.length ? this.#doc.getIn(parent, true) : this.#doc.contents
+    if (isMap(map)) {
+      for (const pair of map.items) {
+        if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
+          return this.#lines.linePos(pair.key.range[0]).line
+        }
+      }
+    }
+    return this.lineOf(parent)
+  }
+}

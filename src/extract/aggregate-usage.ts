@@ -1,0 +1,52 @@
+import { Decimal } from 'decimal.js'
+import type { Fuel, Mapping } from '../config/mapping.js'
+
+/** One service-quantity row of a read. */
+export interface QuantityRow {
+  readonly quantity: string | null
+  readonly unit: string | null
+}
+
+export type UsageResult =
+  | { readonly kind: 'value'; readonly value: string; readonly fuel: Fuel }
+  | { readonly kind: 'excluded'; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly reason: string }
+
+/**
+ * Adds up the quantity rows of one read into `usage_value`, in the fuel's unit: units are converted by the
+ * fuel's exact factor, demand and other ignored units are left out, and negative totals follow the
+ * mapping's net-metering policy. Decimal arithmetic throughout: no float ever touches a usage value.
+ */
+export function aggregateUsage(usage: Mapping['usage'], allowNegative: boolean, fuelCode: string | null, rows: readonly QuantityRow[]): UsageResult {
+  const fuel = usage.fuels.find((candidate) => candidate.match.includes((fuelCode ?? '').trim()))
+  if (!fuel) return { kind: 'rejected', reason: `usage.fuel value "${fuelCode ?? ''}" matches no fuel of usage.fuels` }
+  let total = new Decimal(0)
+  let counted = 0
+  for (const row of rows) {
+    const unit = (row.unit ?? '').trim()
+    if (fuel.ignore.has(unit)) continue
+    const factor = fuel.units.get(unit)
+    if (factor === undefined) return { kind: 'rejected', reason: `unit "${unit}" is not declared for fuel ${fuel.name}` }
+    let quantity: Decimal
+    try {
+      quantity = new Decimal((row.quantity ?? '').trim())
+    } catch {
+      return { kind: 'rejected', reason: 'usage quantity is not a number' }
+    }
+    if (usage.netMetering === 'delivered' && quantity.isNegative()) continue
+    total = total.plus(quantity.times(factor))
+    counted++
+  }
+  if (counted === 0) return { kind: 'rejected', reason: `no usage quantity in a unit of fuel ${fuel.name}` }
+  if (total.isNegative() && !total.isZero()) {
+    if (usage.netMetering === 'exclude') return { kind: 'excluded', reason: 'negative usage (net_metering: exclude)' }
+    if (!allowNegative) {
+      return {
+        kind: 'rejected',
+        reason: 'negative usage_value while allow_negative_usage is off (set it once Opower enabled negative usage, or use net_metering: delivered or exclude)',
+      }
+    }
+  }
+  const rounded = total.toDecimalPlaces(usage.decimals, Decimal.ROUND_HALF_UP)
+  return { kind: 'value', value: rounded.isZero() ? '0' : rounded.toFixed(), fuel }
+}

@@ -1,0 +1,19 @@
+import type { ExtractCounts } from './extract-counts.js'
+import type { OutputRow } from './output-row.js'
+
+/**
+ * A historical shows each read in its current version: of several rows for one service point and one
+ * period (same date_to and duration), sorted oldest version first, only the last is kept.
+ */
+export async function* dropSuperseded(rows: AsyncIterable<OutputRow>, counts: ExtractCounts): AsyncGenerator<OutputRow> {
+  let held: OutputRow | undefined
+  for await (const row of rows) {
+    if (held && (held.servicePointId !== row.servicePointId || held.dateTo !== row.dateTo || held.duration !== row.duration)) {
+      yield held
+    } else if (held) {
+      counts.superseded++
+    }
+    held = row
+  }
+  if (held) yield held
+}

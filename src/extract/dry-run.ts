@@ -1,0 +1,42 @@
+import type { Mapping } from '../config/mapping.js'
+import type { Source } from '../source/create-source.js'
+import type { HistoricalWindow } from './extract-window.js'
+import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
+
+/** What `extract --dry-run` shows: the window, the SQL with its bound values, and counts; nothing is written. */
+export async function describeDryRun(mapping: Mapping, source: Source, window: HistoricalWindow, premises: readonly string[] | undefined): Promise<string[]> {
+  const filter: ReadFilter = { from: window.from, toExclusive: window.toExclusive, ...(premises ? { premises: premises.slice(0, 900) } : {}) }
+  const query = buildReadQuery(mapping, source.dialect, filter)
+  const lines = [`window: date_to from ${window.from} to ${window.end} (inclusive; bound as ${filter.from} ≤ date_to < ${filter.toExclusive})`]
+  if (premises) lines.push(`sample: ${premises.length} premises, read in ${Math.max(1, Math.ceil(premises.length / 900))} queries of up to 900 premises (the first is shown)`)
+  lines.push('SQL:', query.sql, `bindings: ${JSON.stringify(shorten(query.bindings))}`)
+  if (premises) return lines
+
+  const count = buildReadCountQuery(mapping, source.dialect, filter)
+  const [total] = await source.query(count.sql, count.bindings)
+  lines.push(`reads in window: ${total?.[0] ?? 0}`)
+  const byMonthAndFuel = await source.query(
+    `SELECT fuel, read_month, COUNT(*) FROM (SELECT DISTINCT ${mapping.reads.key} AS read_key, ${mapping.usage.fuel} AS fuel, ${source.dialect.formatDate(mapping.reads.dateTo)} AS read_month FROM ${fromOf(query.sql)}) reads GROUP BY fuel, read_month`,
+    query.bindings,
+  )
+  const fuels = new Map<string, number>()
+  const months = new Map<string, number>()
+  for (const [fuel, day, n] of byMonthAndFuel) {
+    const fuelName = mapping.usage.fuels.find((f) => f.match.includes((fuel ?? '').trim()))?.name ?? `unmatched (${fuel ?? 'NULL'})`
+    fuels.set(fuelName, (fuels.get(fuelName) ?? 0) + Number(n))
+    const month = (day ?? '').slice(0, 6)
+    months.set(month, (months.get(month) ?? 0) + Number(n))
+  }
+  lines.push(`reads by fuel: ${[...fuels].map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  lines.push('reads by month:', ...[...months].sort().map(([month, n]) => `  ${month.slice(0, 4)}-${month.slice(4)}  ${n}`))
+  return lines
+}
+
+/** The FROM … WHERE part of a built read query, to count over the same rows. */
+function fromOf(sql: string): string {
+  return sql.slice(sql.indexOf('\nFROM ') + 6)
+}
+
+function shorten(bindings: readonly unknown[]): unknown[] {
+  return bindings.length > 12 ? [...bindings.slice(0, 12), `… ${bindings.length - 12} more`] : [...bindings]
+}

@@ -1,0 +1,42 @@
+import { Decimal } from 'decimal.js'
+import type { ColumnRule } from '../config/mapping.js'
+
+export type MappedValue = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string }
+
+/**
+ * Turns a column's source text into its spec value: trim, default for empty, value map, letter case and
+ * number format. Reasons name the column and the rule, never the value (it may be personal data), except
+ * for value-map misses of short codes, which are what a mapping author needs to see.
+ */
+export function mapColumnValue(rule: ColumnRule, source: string | null): MappedValue {
+  let value = source ?? ''
+  if (rule.trim) value = value.trim()
+  if (value === '') return { ok: true, value: rule.defaultValue ?? '' }
+  if (rule.map) {
+    const mapped = rule.map.get(value)
+    if (mapped !== undefined) value = mapped
+    else if (rule.unmapped === 'default') value = rule.defaultValue ?? ''
+    else if (rule.unmapped === 'reject') {
+      const shown = value.length <= 12 ? ` "${value}"` : ''
+      return { ok: false, reason: `${rule.name}: source value${shown} is not in the value map` }
+    }
+  }
+  if (rule.letterCase === 'upper') value = value.toUpperCase()
+  else if (rule.letterCase === 'lower') value = value.toLowerCase()
+  if (rule.format === 'decimal') return formatDecimal(rule, value)
+  if (rule.format === 'integer') {
+    return /^-?\d+$/.test(value) ? { ok: true, value: value.replace(/^(-?)0+(?=\d)/, '$1') } : { ok: false, reason: `${rule.name}: not an integer` }
+  }
+  return { ok: true, value }
+}
+
+function formatDecimal(rule: ColumnRule, value: string): MappedValue {
+  let number: Decimal
+  try {
+    number = new Decimal(value)
+  } catch {
+    return { ok: false, reason: `${rule.name}: not a number` }
+  }
+  if (!number.isFinite()) return { ok: false, reason: `${rule.name}: not a finite number` }
+  return { ok: true, value: rule.decimals === undefined ? number.toFixed() : number.toFixed(rule.decimals, Decimal.ROUND_HALF_UP) }
+}

@@ -1,0 +1,52 @@
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import type { RejectedRead } from './output-row.js'
+
+const HEADER = ['read_key', 'service_point_id', 'account_id', 'date_to', 'column', 'reason']
+
+/**
+ * The rejected reads of a run, as a TSV beside its files: keys and reasons only, no names or addresses.
+ * Written under a temporary name while the run goes, then named after the run's first file.
+ */
+export class RejectsFile {
+  readonly #dir: string
+  readonly #partPath: string
+  #out: WriteStream | undefined
+  #count = 0
+
+  constructor(dir: string, runId: string) {
+    this.#dir = dir
+    this.#partPath = join(dir, `.part-rejects-${runId}-${process.pid}.tsv`)
+  }
+
+  async add(reject: RejectedRead): Promise<void> {
+    if (!this.#out) {
+      this.#out = createWriteStream(this.#partPath, { mode: 0o600 })
+      this.#out.write(`${HEADER.join('\t')}\n`)
+    }
+    this.#count++
+    const fields = [reject.readKey, reject.servicePointId, reject.accountId, reject.dateTo, reject.column, reject.reason]
+    const line = `${fields.map((field) => field.replace(/[\t\r\n\0]/g, ' ')).join('\t')}\n`
+    if (!this.#out.write(line)) await once(this.#out, 'drain')
+  }
+
+  async close(): Promise<void> {
+    if (!this.#out) return
+    this.#out.end()
+    await once(this.#out, 'close')
+  }
+
+  /** Gives the rejects their final name (`<first file without extension>.rejects.tsv`); undefined when none. */
+  async publish(firstFileName: string | undefined): Promise<string | undefined> {
+    if (this.#count === 0 || !this.#out) return undefined
+    if (!firstFileName) {
+      await rm(this.#partPath, { force: true })
+      return undefined
+    }
+    const path = join(this.#dir, `${firstFileName.replace(/\.(gz|zip)$/, '')}.rejects.tsv`)
+    await rename(this.#partPath, path)
+    return path
+  }
+}

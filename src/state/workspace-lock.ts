@@ -1,0 +1,56 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { ToolkitError } from '../errors/toolkit-error.js'
+
+interface LockOwner {
+  readonly pid: number
+  readonly host: string
+  readonly command: string
+  readonly started: string
+}
+
+/**
+ * One run at a time per workspace: a lock file created exclusively. A lock left by a process that no
+ * longer runs on this host is stale and taken over (the caller is told, to log it).
+ */
+export function acquireWorkspaceLock(dir: string, command: string, onStale: (owner: LockOwner) => void = () => {}): () => void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const path = join(dir, 'lock')
+  const me: LockOwner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, JSON.stringify(me), { flag: 'wx', mode: 0o600 })
+      return () => rmSync(path, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = readOwner(path)
+      if (owner && isAlive(owner)) {
+        throw new ToolkitError('STATE_LOCKED', `the workspace ${dir} is busy: ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.started})`, {
+          hint: 'wait for that run to finish; a scheduler should retry later',
+        })
+      }
+      if (owner) onStale(owner)
+      rmSync(path, { force: true })
+    }
+  }
+  throw new ToolkitError('STATE_LOCKED', `could not take the workspace lock ${path}`, { hint: 'retry later' })
+}
+
+function readOwner(path: string): LockOwner | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner
+  } catch {
+    return undefined
+  }
+}
+
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true // another host's process cannot be checked: assume it runs
+  try {
+    process.kill(owner.pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

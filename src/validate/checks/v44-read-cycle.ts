@@ -1,0 +1,23 @@
+import type { Check } from '../check.js'
+import { describeValue } from '../describe-value.js'
+
+const ALPHANUMERIC = /^[A-Za-z0-9]+$/
+
+interface CycleState {
+  readonly column: number
+}
+
+/** V44: a non-empty `read_cycle` is alphanumeric. */
+export const v44ReadCycle: Check<CycleState> = {
+  id: 'V44',
+  severity: 'warning',
+  title: 'read_cycle is alphanumeric',
+  columns: ['read_cycle'],
+  init: (ctx) => ({ column: ctx.file.column('read_cycle') }),
+  onRow(row, line, ctx, state) {
+    const value = row[state.column] as string
+    if (value !== '' && !ALPHANUMERIC.test(value)) {
+      ctx.reportRow(row, line, state.column, `read_cycle ${describeValue('read_cycle', value)} is not alphanumeric`)
+    }
+  },
+}

@@ -1,0 +1,30 @@
+import type { Check } from '../check.js'
+import { DEFAULT_DURATION_BANDS, type DurationBand } from '../validation-options.js'
+
+const POSITIVE_INTEGER = /^[1-9]\d*$/
+
+interface BandState {
+  readonly column: number
+  readonly bands: readonly DurationBand[]
+  readonly described: string
+}
+
+/** V62: `duration` falls in a supported cycle band (monthly, bi-monthly, quarterly, annual). */
+export const v62DurationBand: Check<BandState> = {
+  id: 'V62',
+  severity: 'warning',
+  title: 'duration fits a supported billing cycle',
+  columns: ['duration'],
+  init(ctx) {
+    const bands = ctx.options.durationBands ?? DEFAULT_DURATION_BANDS
+    const described = bands.map((band) => `${band.name} ${band.min}-${band.max}`).join(', ')
+    return { column: ctx.file.column('duration'), bands, described }
+  },
+  onRow(row, line, ctx, state) {
+    const value = row[state.column] as string
+    if (!POSITIVE_INTEGER.test(value)) return
+    const days = Number(value)
+    for (const band of state.bands) if (days >= band.min && days <= band.max) return
+    ctx.reportRow(row, line, state.column, `duration ${value} days fits no supported cycle (${state.described})`)
+  },
+}

@@ -1,0 +1,100 @@
+import { CheckRunner } from './check-runner.js'
+import { FileState } from './file-state.js'
+import { openSpecFile } from './open-spec-file.js'
+import { RULE_CATALOG } from './rule-catalog.js'
+import type { Check } from './check.js'
+import type { ValidationOptions } from './validation-options.js'
+import { summarizeReport, type Finding, type NotEvaluated, type ValidationReport } from './validation-report.js'
+
+/**
+ * Validates one Legacy Billing file (`.gz`, `.zip` or plain text, told apart by content) against every
+ * check of {@link RULE_CATALOG}: the name first, then the header, each row once, then the end-of-file
+ * facts. Streams: memory grows only with what the checks keep (one entry per service point for V66).
+ *
+ * Throws `INPUT_UNREADABLE` when the file is missing or is neither gzip, zip nor text, or when nothing
+ * can be decompressed from it. A decompression failure after some content is a V12 finding instead,
+ * and the lines read until then are validated.
+ */
+export async function validateFile(
+  path: string,
+  options: ValidationOptions,
+  checks: readonly Check[] = RULE_CATALOG,
+): Promise<ValidationReport> {
+  const opened = await openSpecFile(path, { exampleLimit: options.exampleLimit })
+  try {
+    const file = new FileState(opened, options)
+    const runners = checks.map((check) => new CheckRunner(check, options, file))
+    for (const runner of runners) {
+      if (runner.check.onFileName && runner.active) runner.check.onFileName(file.name, runner)
+    }
+    let lineNumber = 0
+    let rowRunners: CheckRunner[] = []
+    let lineRunners: CheckRunner[] = []
+    for await (const batch of opened.lines()) {
+      for (const line of batch) {
+        lineNumber++
+        if (!file.hasHeader) {
+          file.setHeader(line)
+          startChecks(runners, file)
+          rowRunners = runners.filter((runner) => runner.active && runner.check.onRow !== undefined)
+          lineRunners = rowRunners.filter((runner) => runner.check.wholeLine === true)
+          continue
+        }
+        // Blank lines are V23's (from the content facts); they are not rows.
+        if (line.length === 0) continue
+        const row = line.split('\t')
+        file.line = line
+        // A repeated header is V19's alone: its "values" would fail every field rule.
+        const repeatsHeader = line === file.headerLine
+        if (!repeatsHeader) file.rows++
+        const active = row.length === file.header.length && !repeatsHeader ? rowRunners : lineRunners
+        for (const runner of active) runner.check.onRow?.(row, lineNumber, runner, runner.state)
+      }
+    }
+    if (!file.hasHeader) startChecks(runners, file)
+    for (const runner of runners) {
+      if (runner.active) runner.check.onEnd?.(runner, runner.state)
+    }
+    return report(file, runners)
+  } finally {
+    opened.close()
+  }
+}
+
+/** Decides per check: left out (file type lacks its columns), not evaluated (header lacks them), or run. */
+function startChecks(runners: readonly CheckRunner[], file: FileState): void {
+  for (const runner of runners) {
+    if (!runner.active) continue
+    const { check } = runner
+    if (check.fileTypes !== undefined && file.fileType !== undefined && !check.fileTypes.includes(file.fileType)) {
+      runner.inapplicable = true
+      continue
+    }
+    const columns = check.columns ?? []
+    if (columns.length > 0 && !file.carries(columns)) {
+      runner.inapplicable = true
+      continue
+    }
+    if (columns.length > 0 && !file.hasHeader) {
+      runner.skip('the file has no header line')
+      continue
+    }
+    const missing = columns.filter((name) => file.column(name) < 0)
+    if (missing.length > 0) {
+      runner.skip(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the header`)
+      continue
+    }
+    runner.state = check.init?.(runner)
+    if (runner.active && file.hasHeader) check.onHeader?.(file.header, runner, runner.state)
+  }
+}
+
+function report(file: FileState, runners: readonly CheckRunner[]): ValidationReport {
+  const findings: Finding[] = []
+  const notEvaluated: NotEvaluated[] = []
+  for (const runner of runners) {
+    findings.push(...runner.findings())
+    if (runner.skipped !== undefined) notEvaluated.push({ rule: runner.check.id, reason: runner.skipped })
+  }
+  return summarizeReport(file.path, file.rows, findings, notEvaluated)
+}

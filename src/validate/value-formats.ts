@@ -1,0 +1,66 @@
+/** Days per month in a non-leap year; index 0 is unused. */
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * Whether `text` at `start` holds `length` ASCII digits. Char codes instead of a regex: these run for
+ * several columns on every row.
+ */
+export function isDigits(text: string, start = 0, length = text.length - start): boolean {
+  if (length <= 0 || start + length > text.length) return false
+  for (let i = start; i < start + length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return false
+  }
+  return true
+}
+
+function number(text: string, start: number, length: number): number {
+  let value = 0
+  for (let i = start; i < start + length; i++) value = value * 10 + (text.charCodeAt(i) - 48)
+  return value
+}
+
+/** A real calendar date written `yyyymmdd` (V35, V36, V59). */
+export function isCalendarDate(text: string): boolean {
+  if (text.length !== 8 || !isDigits(text)) return false
+  return isValidDay(number(text, 0, 4), number(text, 4, 2), number(text, 6, 2))
+}
+
+/** A real date-time written `yyyyMMddHHmmss` (V06). */
+export function isDateTime14(text: string): boolean {
+  if (text.length !== 14 || !isDigits(text)) return false
+  if (!isValidDay(number(text, 0, 4), number(text, 4, 2), number(text, 6, 2))) return false
+  return number(text, 8, 2) <= 23 && number(text, 10, 2) <= 59 && number(text, 12, 2) <= 59
+}
+
+function isValidDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month] ?? 0)
+  return day <= days
+}
+
+/** `usage_value` (V56): optional minus, digits, optional `.` and digits; no commas, exponent or unit. */
+export const USAGE_VALUE_FORMAT = /^-?\d+(\.\d+)?$/
+
+/** `usage_charge` (V64): at most two decimals, no currency symbol. */
+export const USAGE_CHARGE_FORMAT = /^-?\d+(\.\d{1,2})?$/
+
+/** Whether a number already known to match {@link USAGE_VALUE_FORMAT} is zero (`0`, `-0.00`). */
+export function isZeroNumber(text: string): boolean {
+  return !/[1-9]/.test(text)
+}
+
+/**
+ * Whether a number already known to match {@link USAGE_VALUE_FORMAT} exceeds `max` (a whole number).
+ * Compared as text, so `999999999.0000001` counts as above 999999999 (a double would round it away).
+ */
+export function exceedsWholeNumber(text: string, max: number): boolean {
+  if (text.startsWith('-')) return false
+  const dot = text.indexOf('.')
+  const whole = (dot < 0 ? text : text.slice(0, dot)).replace(/^0+(?=\d)/, '')
+  const limit = String(max)
+  if (whole.length !== limit.length) return whole.length > limit.length
+  if (whole !== limit) return whole > limit
+  return dot >= 0 && /[1-9]/.test(text.slice(dot + 1))
+}
