@@ -38,7 +38,7 @@ export function loadMapping(file: string): LoadedMapping {
     `${file}:${locator.lineOf(path)} ${path.length ? path.join('.') : '(top level)'}: ${message}${hint ? ` (${hint})` : ''}`
 
   if (errors.length === 0) {
-    const parsed = mappingSchema.safeParse(data ?? {})
+    const parsed = mappingSchema.safeParse(data ?? {}, { reportInput: true })
     if (!parsed.success) {
       for (const issue of parsed.error.issues) errors.push(describeIssue(file, locator, issue))
     } else {

@@ -109,14 +109,15 @@ function checkFanOut(group: readonly ReadRecord[], options: MapReadsOptions): vo
   const first = group[0]!
   const details = new Set<string>()
   for (const record of group) {
-    if (fields.detailKey !== undefined) {
-      if (details.has(record[5])) return fanOut(options, first[4], `usage.detail_key ${record[5]} appears twice`)
-      details.add(record[5])
-    }
+    // Differing columns first: they name the join that fans out, a repeated detail key does not.
     for (const [name, index] of fields.columns) {
       if (record[FIELDS_START + index] !== first[FIELDS_START + index]) {
         return fanOut(options, first[4], `column ${name} differs between the rows of one read`)
       }
+    }
+    if (fields.detailKey !== undefined) {
+      if (details.has(record[5])) return fanOut(options, first[4], `usage.detail_key ${record[5]} appears twice`)
+      details.add(record[5])
     }
     if (record[0] !== first[0] || record[1] !== first[1] || record[2] !== first[2] || record[3] !== first[3]) {
       return fanOut(options, first[4], 'service point, read date or version differs between the rows of one read')

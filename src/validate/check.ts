@@ -27,7 +27,7 @@ export interface ValidatedFile {
   readonly header: readonly string[]
   readonly hasHeader: boolean
   readonly headerLine: string
-  /** Data rows seen so far (blank lines excluded). */
+  /** Data rows seen so far (blank lines and repeated headers excluded). */
   readonly rows: number
   /** The raw text of the current row, valid inside `onRow` (one `indexOf` on it is cheaper than a loop over fields). */
   readonly line: string
@@ -60,8 +60,9 @@ export interface CheckContext {
  *
  * A check that lists `columns` runs only when every one of them is in the header; otherwise it is
  * reported "not evaluated" (or silently left out when the file type does not carry those columns at all,
- * like usage rules on a `customer` file). `onRow` sees only rows as wide as the header, unless
- * `wholeLine` is set: a row of the wrong width is V20's, and its fields cannot be told apart.
+ * like usage rules on a `customer` file). `onRow` sees only data rows as wide as the header, unless
+ * `wholeLine` is set: a row of the wrong width is V20's, and its fields cannot be told apart; a line
+ * repeating the header is V19's.
  *
  * Per-file state lives in what `init` returns, so one check object serves any number of runs. Later
  * rules that compare against accepted deliveries get their baseline through `options` in the same way.

@@ -35,7 +35,7 @@ export interface NotEvaluated {
 export interface ValidationReport {
   /** The path as the caller gave it. */
   readonly file: string
-  /** Data rows read (header and blank lines excluded). */
+  /** Data rows read (header, repeated headers and blank lines excluded). */
   readonly rows: number
   readonly findings: readonly Finding[]
   readonly notEvaluated: readonly NotEvaluated[]

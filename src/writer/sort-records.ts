@@ -105,10 +105,13 @@ export async function* sortRecords<T>(source: AsyncIterable<T>, options: SortRec
   }
 }
 
-/** The serializer with its contract checked: a run file line must be a string without `\n`. */
+/**
+ * The serializer with its contract checked: a run-file line is a string without `\n` and without a lone
+ * surrogate (the file is UTF-8, which would turn one into U+FFFD and silently change the record).
+ */
 function lineWriterOf<T>(serialize: ((record: T) => string) | undefined): (record: T) => string {
   if (serialize === undefined) {
-    // JSON.stringify escapes every control character, so only its `undefined` result needs a check.
+    // JSON.stringify escapes control characters and lone surrogates, so only `undefined` needs a check.
     return (record) => {
       const line = JSON.stringify(record) as string | undefined
       if (typeof line !== 'string') throw new TypeError(`sortRecords: JSON.stringify cannot serialize ${String(record)}`)
@@ -127,8 +130,19 @@ function lineWriterOf<T>(serialize: ((record: T) => string) | undefined): (recor
           ' (run files are newline-separated; escape newlines in serialize and unescape them in deserialize)',
       )
     }
+    if (!isWellFormed(line)) {
+      throw new TypeError(
+        `sortRecords: serialize returned a line with a lone surrogate: ${JSON.stringify(line.slice(0, 80))}` +
+          ' (run files are UTF-8, which cannot hold one; escape it in serialize)',
+      )
+    }
     return line
   }
+}
+
+/** `String.prototype.isWellFormed` is ES2024 (Node 20 has it); the project's `lib` stops at ES2023. */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed()
 }
 
 function limitOf(name: string, value: number | undefined, fallback: number, min: number): number {

@@ -8,7 +8,8 @@
  *
  * Format: every field is followed by a tab (so `[]` is `""` and `[""]` is `"\t"`), and inside a field a
  * backslash, a tab and a newline are written `\\`, `\t` and `\n`. A line therefore never holds a raw
- * newline, and any string (NUL, `\r`, lone surrogates, emoji) comes back exactly as it went in.
+ * newline. A lone surrogate (half of an emoji, cut by a substring) is written `\udXXX`, because the run file
+ * is UTF-8, which cannot hold one. So any string (NUL, `\r`, emoji, broken emoji) comes back exactly.
  */
 export const spillStringArrayCodec = {
   serialize: encodeFields,
@@ -20,7 +21,9 @@ export const spillStringArrayCodec = {
 
 const SPECIAL = /[\t\n\\]/
 const SPECIAL_ALL = /[\t\n\\]/g
-const ESCAPED_ALL = /\\(.)/gs
+/** In `u` mode a surrogate pair is one code point, so `\p{Cs}` matches only lone surrogates. */
+const LONE_SURROGATE_ALL = /\p{Cs}/gu
+const ESCAPED_ALL = /\\(u[0-9a-f]{4}|.)/gs
 
 function encodeFields(fields: readonly string[]): string {
   let line = ''
@@ -32,7 +35,9 @@ function encodeFields(fields: readonly string[]): string {
     }
     line += (SPECIAL.test(field) ? field.replace(SPECIAL_ALL, escapeChar) : field) + '\t'
   }
-  return line
+  // Fields are tab-terminated, so two fields never pair up: a well-formed line has well-formed fields.
+  // The check is free for Latin-1 strings, which cannot hold a surrogate at all.
+  return isWellFormed(line) ? line : line.replace(LONE_SURROGATE_ALL, escapeSurrogate)
 }
 
 function decodeFields(line: string): string[] {
@@ -52,7 +57,17 @@ function escapeChar(char: string): string {
   return char === '\t' ? '\\t' : char === '\n' ? '\\n' : '\\\\'
 }
 
+function escapeSurrogate(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16)}`
+}
+
+/** `String.prototype.isWellFormed` is ES2024 (Node 20 has it); the project's `lib` stops at ES2023. */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+}
+
 function unescapeSequence(_sequence: string, char: string): string {
+  if (char.length === 5) return String.fromCharCode(Number.parseInt(char.slice(1), 16))
   if (char === 't') return '\t'
   if (char === 'n') return '\n'
   if (char === '\\') return '\\'

@@ -1,9 +1,12 @@
 // Builds realistic Legacy Billing files for the validator's tests: a small utility with a move-out /
 // move-in on one service point, a dual-fuel premise, an apartment unit and a closed account.
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGzip, gzipSync } from 'node:zlib'
 import { ZipFile } from 'yazl'
 import { specColumnsOf, type FileType, type ServicePointIdMode } from '../../src/spec/file-layout.js'
 
@@ -193,5 +196,51 @@ export async function writeZip(dir: string, name: string, entries: readonly (rea
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer)
   const path = join(dir, name)
   await writeFile(path, Buffer.concat(chunks))
+  return path
+}
+
+/**
+ * Streams a large good `full` file ('once' mode) to gzip: `servicePoints` service points with
+ * `readsPerPoint` monthly reads each, built a batch at a time so the test process never holds the file.
+ */
+export async function writeGeneratedGz(dir: string, name: string, servicePoints: number, readsPerPoint: number): Promise<string> {
+  const names = headerNames('full')
+  const dates: string[] = []
+  for (let i = 0; i < readsPerPoint; i++) {
+    dates.push(new Date(Date.UTC(2020, 0, 31) + i * 30 * 86_400_000).toISOString().slice(0, 10).replaceAll('-', ''))
+  }
+  async function* lines(): AsyncIterable<string> {
+    yield `${names.join('\t')}\n`
+    let batch = ''
+    for (let sp = 0; sp < servicePoints; sp++) {
+      const id = String(100000 + sp)
+      const account: Account = {
+        ...base,
+        customer_id: `C-${id}`,
+        premise_id: `P-${id}`,
+        mail_address_line_1: `${sp % 9000} Main St`,
+        account_id: `A-${id}`,
+        active_date: '20200101',
+        inactive_date: '',
+        service_point_id: `SP-${id}`,
+        service_house_number: String(sp % 9000),
+        service_street_name: 'Main St',
+        service_city: 'Richmond',
+        service_state: 'VA',
+        service_zip_code: '23220',
+      }
+      for (let r = 0; r < readsPerPoint; r++) {
+        const read: Read = [String(300 + ((sp * 7 + r * 13) % 500)), dates[r] as string, '30', 'A', '42.10']
+        batch += `${valuesOf(names, account, read).join('\t')}\n`
+      }
+      if (batch.length > 64 * 1024) {
+        yield batch
+        batch = ''
+      }
+    }
+    if (batch.length > 0) yield batch
+  }
+  const path = join(dir, name)
+  await pipeline(Readable.from(lines()), createGzip({ level: 1 }), createWriteStream(path))
   return path
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { isToolkitError } from '../../src/errors/toolkit-error.js'
@@ -53,6 +54,19 @@ async function collect<T>(records: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
   for await (const record of records) out.push(record)
   return out
+}
+
+/**
+ * deepEqual on records, but a failure names the first differing record in short escaped JSON (the
+ * round-trip records hold 100,000-character fields that would flood the report otherwise).
+ */
+function assertSameRecords<T>(actual: readonly T[], wanted: readonly T[]): void {
+  const preview = (record: T | undefined): string => JSON.stringify(record)?.slice(0, 160) ?? 'undefined'
+  for (let i = 0; i < Math.max(actual.length, wanted.length); i++) {
+    if (!isDeepStrictEqual(actual[i], wanted[i])) {
+      assert.fail(`record ${i} of ${wanted.length}: got ${preview(actual[i])}, expected ${preview(wanted[i])}`)
+    }
+  }
 }
 
 /** What a correct stable sort returns: `Array.prototype.sort` is stable. */
@@ -211,6 +225,9 @@ const AWKWARD = [
   '日本語',
   '😀 emoji 👩‍👩‍👧',
   'lone \ud800 surrogate',
+  'low first \udc00\ud800 then high',
+  'high at the end \ud83d',
+  '\\ud800 as text',
   '\u2028\u2029',
   ' spaces ',
 ]
@@ -245,7 +262,7 @@ describe('sortRecords: content round-trips exactly through run files', () => {
         sortRecords(from(input), options(tmpDir, byAll, { ...codec, maxRecordsInMemory: 3, maxOpenRuns: 4, onSpill: (n) => spills.push(n) })),
       )
       assert.ok(spills.length > 10, 'the records went through files')
-      assert.deepEqual(out, expected(input, byAll))
+      assertSameRecords(out, expected(input, byAll))
       assert.deepEqual(await readdir(tmpDir), [])
     })
   }
@@ -261,6 +278,12 @@ describe('sortRecords: content round-trips exactly through run files', () => {
     assert.deepEqual(deserialize('a\\tb\tc\\nd\te\\\\f\t'), ['a\tb', 'c\nd', 'e\\f'])
   })
 
+  it('spillStringArrayCodec writes a lone surrogate as \\uXXXX and leaves pairs alone', () => {
+    const { serialize, deserialize } = spillStringArrayCodec
+    assert.equal(serialize(['a\ud800', '😀', '\\ud800']), 'a\\ud800\t😀\t\\\\ud800\t')
+    assert.deepEqual(deserialize('a\\ud800\t😀\t\\\\ud800\t'), ['a\ud800', '😀', '\\ud800'])
+  })
+
   it('spillStringArrayCodec refuses a field that is not a string instead of changing it', () => {
     assert.throws(() => spillStringArrayCodec.serialize(['a', null as unknown as string]), /field 1 is null/)
     assert.throws(() => spillStringArrayCodec.serialize([42 as unknown as string]), /field 0 is number/)
@@ -274,6 +297,14 @@ describe('sortRecords: content round-trips exactly through run files', () => {
       assert.match(error.message, /newline at character \d+: "SP\d\\n\d+"/)
       return true
     })
+    assert.deepEqual(await readdir(tmpDir), [])
+  })
+
+  it('throws when a custom serialize returns a lone surrogate, which UTF-8 would replace', async () => {
+    const tmpDir = await freshDir()
+    const input = [['a\ud83d'], ['b']]
+    const sorted = sortRecords(from(input), options(tmpDir, byFirstField, { maxRecordsInMemory: 1, serialize: (r: string[]) => r[0] as string, deserialize: (line) => [line] }))
+    await assert.rejects(collect(sorted), /lone surrogate: "a\\ud83d"/)
     assert.deepEqual(await readdir(tmpDir), [])
   })
 

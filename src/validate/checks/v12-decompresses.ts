@@ -2,8 +2,9 @@ import type { Check } from '../check.js'
 
 /**
  * V12: the archive decompresses, with matching CRC and size (zlib checks the gzip trailer; the zip reader
- * checks entry size and CRC-32). A failure before any content could be read makes the file unreadable
- * instead (`INPUT_UNREADABLE`): there is nothing to report on.
+ * checks entry size and CRC-32). The rows read before the failure are still validated; the end-of-file
+ * rules (V18 without a header, V23, V26) stay silent, since the end was never seen. A zip whose central
+ * directory cannot be read never gets here: `validateFile` throws `INPUT_UNREADABLE` for it.
  */
 export const v12Decompresses: Check = {
   id: 'V12',
@@ -12,9 +13,10 @@ export const v12Decompresses: Check = {
   onEnd(ctx) {
     const failure = ctx.file.content.decompressError
     if (failure === undefined) return
+    const where = failure.afterLine === 0 ? 'before the first line' : `after line ${failure.afterLine}`
     ctx.report({
       line: failure.afterLine + 1,
-      message: `decompression failed after line ${failure.afterLine} (${failure.message}); the rest of the file was not validated`,
+      message: `decompression failed ${where} (${failure.message}); the rest of the file was not validated`,
     })
   },
 }

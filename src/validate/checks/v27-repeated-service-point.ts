@@ -18,12 +18,16 @@ export const v27RepeatedServicePoint: Check<RepeatState> = {
   fileTypes: ['full'],
   init: (ctx) => ({ first: ctx.file.column('service_point_id'), last: ctx.file.lastColumn('service_point_id') }),
   onRow(row, line, ctx, state) {
-    if (state.first === state.last || row[state.first] === row[state.last]) return
+    if (state.first === state.last) return
+    const group = row[state.first]
+    const usage = row[state.last]
+    // An empty copy is V45's or V55's.
+    if (group === usage || group === '' || usage === '') return
     ctx.reportRow(
       row,
       line,
       state.last,
-      `the usage group's service_point_id ${JSON.stringify(row[state.last])} differs from the service point group's`,
+      `the usage group's service_point_id ${JSON.stringify(usage)} differs from the service point group's`,
     )
   },
 }
