@@ -26,6 +26,7 @@ export class FileState implements ValidatedFile {
   line = ''
   #first = new Map<string, number>()
   #last = new Map<string, number>()
+  #carried: Set<string> | undefined
 
   constructor(opened: OpenedSpecFile, options: ValidationOptions) {
     this.path = opened.path
@@ -64,8 +65,11 @@ export class FileState implements ValidatedFile {
    */
   carries(columns: readonly string[]): boolean {
     if (this.fileType === undefined) return true
-    const known = new Set(specColumnsOf(this.fileType, 'twice').map((column) => column.name))
-    for (const column of this.expected?.columns ?? []) known.add(column.name)
+    if (this.#carried === undefined) {
+      this.#carried = new Set(specColumnsOf(this.fileType, 'twice').map((column) => column.name))
+      for (const column of this.expected?.columns ?? []) this.#carried.add(column.name)
+    }
+    const known = this.#carried
     return columns.every((name) => known.has(name))
   }
 }

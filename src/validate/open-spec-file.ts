@@ -43,8 +43,8 @@ const OTHER_FORMATS: readonly { readonly magic: readonly number[]; readonly name
 ]
 
 /**
- * Opens a `.gz`, `.zip` or plain text spec file, recognised by its magic bytes. Memory stays at one
- * chunk plus one line, whatever the file's size.
+ * Opens a `.gz`, `.zip` or plain text spec file, recognised by its magic bytes. Memory stays at a fixed
+ * read-ahead (about 1 MiB) plus the longest line, whatever the file's size.
  */
 export async function openSpecFile(path: string, options: { readonly exampleLimit: number }): Promise<OpenedSpecFile> {
   const head = await readHead(path)

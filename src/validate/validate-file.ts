@@ -11,9 +11,12 @@ import { summarizeReport, type Finding, type NotEvaluated, type ValidationReport
  * check of {@link RULE_CATALOG}: the name first, then the header, each row once, then the end-of-file
  * facts. Streams: memory grows only with what the checks keep (one entry per service point for V66).
  *
- * Throws `INPUT_UNREADABLE` when the file is missing or is neither gzip, zip nor text, or when nothing
- * can be decompressed from it. A decompression failure after some content is a V12 finding instead,
- * and the lines read until then are validated.
+ * Throws `INPUT_UNREADABLE` (naming the file) when it cannot be opened or read, is neither gzip, zip
+ * nor text, or is a zip whose central directory cannot be read (there is no entry to validate). Damage
+ * inside a recognised archive (a truncated gzip, a bad CRC or size) is a V12 finding instead: the lines
+ * read until the break are validated, so the report shows both the break and what came before it.
+ *
+ * `checks` defaults to the whole catalog; a caller (or a test) may pass a subset.
  */
 export async function validateFile(
   path: string,

@@ -7,13 +7,19 @@ export interface SortRecordsOptions<T> {
   readonly compare: (a: T, b: T) => number
   /** Where the sort makes its own `mkdtemp` directory for run files (only if it has to spill). */
   readonly tmpDir: string
-  /** Records held before a sorted run is spilled to disk. Default 200,000. */
+  /**
+   * Records held before a sorted run is spilled to disk. Default 200,000, which for rows of 25 short
+   * strings is a few hundred MB of heap; memory does not grow beyond it with the row count.
+   */
   readonly maxRecordsInMemory?: number
   /** Most runs merged at once (open files); more runs are merged in extra passes first. Default 64. */
   readonly maxOpenRuns?: number
   /**
-   * One record to one line of text without `\n` (default `JSON.stringify`). It must round-trip through
-   * `deserialize`: records read back from disk are the deserialized copies, not the originals.
+   * One record to one line of text without `\n` and without lone surrogates (run files are UTF-8); the
+   * sort throws a `TypeError` otherwise. It must round-trip through `deserialize`: records read back from
+   * disk are the deserialized copies, not the originals. The default, `JSON.stringify`, suits JSON-safe
+   * records (strings, numbers, booleans, null, arrays, plain objects); for string arrays
+   * `spillStringArrayCodec` is faster.
    */
   readonly serialize?: (record: T) => string
   /** Inverse of `serialize` (default `JSON.parse`). */
@@ -51,9 +57,12 @@ export async function* sortRecords<T>(source: AsyncIterable<T>, options: SortRec
   const maxInMemory = limitOf('maxRecordsInMemory', options.maxRecordsInMemory, DEFAULT_MAX_RECORDS_IN_MEMORY, 1)
   const maxOpenRuns = limitOf('maxOpenRuns', options.maxOpenRuns, DEFAULT_MAX_OPEN_RUNS, 2)
   let read = 0
+  let written = -1
   const checkAborted = (): void => {
     if (signal?.aborted === true) {
-      throw new ToolkitError('INTERRUPTED', `sort interrupted after reading ${read} records`, {
+      const where =
+        written < 0 ? `while reading, after ${read} records` : `after passing on ${written} of ${read} records`
+      throw new ToolkitError('INTERRUPTED', `sort interrupted ${where}`, {
         hint: 'the run was cancelled; its temporary sort files are removed: rerun to extract again',
         cause: signal.reason,
       })
@@ -83,9 +92,11 @@ export async function* sortRecords<T>(source: AsyncIterable<T>, options: SortRec
     checkAborted()
     buffer.sort(compare)
 
+    written = 0
     if (runs.count === 0) {
       for (const record of buffer) {
         yield record
+        written++
         checkAborted()
       }
       return
@@ -98,6 +109,7 @@ export async function* sortRecords<T>(source: AsyncIterable<T>, options: SortRec
       const record = top.head
       if (!heap.advanceTop()) await heap.refillTop()
       yield record
+      written++
       checkAborted()
     }
   } finally {
@@ -114,7 +126,9 @@ function lineWriterOf<T>(serialize: ((record: T) => string) | undefined): (recor
     // JSON.stringify escapes control characters and lone surrogates, so only `undefined` needs a check.
     return (record) => {
       const line = JSON.stringify(record) as string | undefined
-      if (typeof line !== 'string') throw new TypeError(`sortRecords: JSON.stringify cannot serialize ${String(record)}`)
+      if (typeof line !== 'string') {
+        throw new TypeError(`sortRecords: JSON.stringify cannot serialize ${String(record)}`)
+      }
       return line
     }
   }
@@ -126,7 +140,8 @@ function lineWriterOf<T>(serialize: ((record: T) => string) | undefined): (recor
     const at = line.indexOf('\n')
     if (at >= 0) {
       throw new TypeError(
-        `sortRecords: serialize returned a line with a newline at character ${at}: ${JSON.stringify(line.slice(0, 80))}` +
+        `sortRecords: serialize returned a line with a newline at character ${at}: ` +
+          JSON.stringify(line.slice(0, 80)) +
           ' (run files are newline-separated; escape newlines in serialize and unescape them in deserialize)',
       )
     }

@@ -83,7 +83,9 @@ export class SpillRunWriter {
   #wrap(error: unknown): ToolkitError {
     const reason = error instanceof Error ? error.message : String(error)
     return new ToolkitError('OUTPUT_NOT_WRITABLE', `cannot write sort run file ${this.path}: ${reason}`, {
-      hint: 'the sort spills to its temporary directory: free disk space there or point the temporary directory at a larger, writable disk',
+      hint:
+        'the sort spills to its temporary directory: free disk space there, ' +
+        'or point the temporary directory at a larger, writable disk',
       cause: error,
     })
   }

@@ -141,7 +141,9 @@ async function makeSortDir(tmpDir: string): Promise<string> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new ToolkitError('OUTPUT_NOT_WRITABLE', `cannot create a sort directory in ${tmpDir}: ${reason}`, {
-      hint: 'the sort spills to disk when a table does not fit in memory: point the temporary directory at a writable disk with room for the table',
+      hint:
+        'the sort spills to disk when a table does not fit in memory: ' +
+        'point the temporary directory at a writable disk with room for the table',
       cause: error,
     })
   }

@@ -31,7 +31,8 @@ function encodeFields(fields: readonly string[]): string {
     const field = fields[i]
     if (typeof field !== 'string') {
       // A null or a number would come back as the text "null" or "42": refuse rather than change the data.
-      throw new TypeError(`spillStringArrayCodec: field ${i} is ${field === null ? 'null' : typeof field}, not a string`)
+      const kind = field === null ? 'null' : typeof field
+      throw new TypeError(`spillStringArrayCodec: field ${i} is ${kind}, not a string`)
     }
     line += (SPECIAL.test(field) ? field.replace(SPECIAL_ALL, escapeChar) : field) + '\t'
   }
@@ -43,7 +44,9 @@ function encodeFields(fields: readonly string[]): string {
 function decodeFields(line: string): string[] {
   const fields = line.split('\t')
   // The text after the last tab is empty by construction; anything else means the line is not ours.
-  if (fields.pop() !== '') throw new Error(`spillStringArrayCodec: line does not end with a tab: ${JSON.stringify(line.slice(-40))}`)
+  if (fields.pop() !== '') {
+    throw new Error(`spillStringArrayCodec: line does not end with a tab: ${JSON.stringify(line.slice(-40))}`)
+  }
   if (line.includes('\\')) {
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i] as string

@@ -198,6 +198,32 @@ describe('validateFile containers', () => {
   })
 })
 
+/** gzip bytes whose header carries FNAME (node's gzip never writes one). */
+function gzipWithName(content: string, innerFileName: string): Buffer {
+  const plain = gzipSync(content)
+  const header = Buffer.from(plain.subarray(0, 10))
+  header[3] = (header[3] ?? 0) | 0x08
+  return Buffer.concat([header, Buffer.from(`${innerFileName}\0`, 'latin1'), plain.subarray(10)])
+}
+
+describe('validateFile inner file name (V13)', () => {
+  it('reads the gzip FNAME: the archive base with .tsv passes, another name is a warning', async () => {
+    await withTempDir(async (dir) => {
+      const text = textOf(goodLines('full'))
+      const path = join(dir, FULL_NAME)
+      await writeFile(path, gzipWithName(text, innerName(FULL_NAME)))
+      assertClean(await validateFile(path, options))
+      await writeFile(path, gzipWithName(text, 'export.csv'))
+      const report = await validateFile(path, options)
+      assert.deepEqual(
+        report.findings.map((f) => [f.rule, f.severity, f.examples[0]?.message]),
+        [['V13', 'warning', `the inner file is "export.csv", expected "${innerName(FULL_NAME)}" (or .txt)`]],
+      )
+      assert.equal(report.rows, 10)
+    })
+  })
+})
+
 describe('validateFile reports', () => {
   it('counts every occurrence but keeps only exampleLimit examples', async () => {
     await withTempDir(async (dir) => {
@@ -246,6 +272,19 @@ describe('validateFile reports', () => {
       assert.deepEqual(report.findings.map((f) => f.rule), ['V21', 'V24', 'V25', 'V48'])
       const text = JSON.stringify(report)
       for (const secret of ['Zebulon', 'Quartermaine', 'Quillfeather', '2322Z']) assert.ok(!text.includes(secret), secret)
+    })
+  })
+
+  it('reports a rule as not evaluated when the agreed header lacks its column', async () => {
+    await withTempDir(async (dir) => {
+      const columns = specColumnsOf('full', 'once').filter((c) => c.name !== 'read_cycle')
+      const names = headerNames('full')
+      const drop = names.indexOf('read_cycle')
+      const lines = goodLines('full').map((line) => line.split('\t').filter((_, i) => i !== drop).join('\t'))
+      const path = await writeGz(dir, FULL_NAME, textOf(lines))
+      const report = await validateFile(path, { ...options, expected: { fileType: 'full', columns }, enums: ENUMS })
+      assertClean(report)
+      assert.deepEqual(report.notEvaluated, [{ rule: 'V44', reason: 'read_cycle is not in the header' }])
     })
   })
 

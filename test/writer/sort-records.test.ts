@@ -17,7 +17,8 @@ interface Read {
   readonly seq: number
 }
 
-const byKey = (a: Read, b: Read): number => (a.sp < b.sp ? -1 : a.sp > b.sp ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : 0)
+const byKey = (a: Read, b: Read): number =>
+  a.sp < b.sp ? -1 : a.sp > b.sp ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : 0
 const byFirstField = (a: readonly string[], b: readonly string[]): number => {
   const x = a[0] as string
   const y = b[0] as string
@@ -97,8 +98,15 @@ async function runFiles(tmpDir: string): Promise<string[]> {
   return readdir(join(tmpDir, dirs[0] as string))
 }
 
-function options<T>(tmpDir: string, compare: (a: T, b: T) => number, extra: Partial<SortRecordsOptions<T>> = {}) {
-  return { tmpDir, compare, ...extra }
+/** `sortRecords` over an array, with the test's own tmpDir. */
+function sorting<T>(
+  input: readonly T[] | AsyncIterable<T>,
+  tmpDir: string,
+  compare: (a: T, b: T) => number,
+  extra: Partial<SortRecordsOptions<T>> = {},
+): AsyncGenerator<T> {
+  const source = Symbol.asyncIterator in input ? input : from(input)
+  return sortRecords(source, { tmpDir, compare, ...extra })
 }
 
 describe('sortRecords: order', () => {
@@ -108,7 +116,7 @@ describe('sortRecords: order', () => {
     const spills: number[] = []
     const seen: string[][] = []
     const out: Read[] = []
-    for await (const read of sortRecords(from(input), options(tmpDir, byKey, { onSpill: (n) => spills.push(n) }))) {
+    for await (const read of sorting(input, tmpDir, byKey, { onSpill: (n) => spills.push(n) })) {
       seen.push(await readdir(tmpDir))
       out.push(read)
     }
@@ -123,7 +131,7 @@ describe('sortRecords: order', () => {
     const tmpDir = await freshDir()
     const input = reads(50)
     const spills: number[] = []
-    const out = await collect(sortRecords(from(input), options(tmpDir, byKey, { maxRecordsInMemory: 50, onSpill: (n) => spills.push(n) })))
+    const out = await collect(sorting(input, tmpDir, byKey, { maxRecordsInMemory: 50, onSpill: (n) => spills.push(n) }))
     assert.deepEqual(out, expected(input, byKey))
     assert.deepEqual(spills, [])
   })
@@ -134,7 +142,7 @@ describe('sortRecords: order', () => {
     const spills: number[] = []
     const out: Read[] = []
     let filesWhileMerging: string[] = []
-    const sorted = sortRecords(from(input), options(tmpDir, byKey, { maxRecordsInMemory: 37, onSpill: (n) => spills.push(n) }))
+    const sorted = sorting(input, tmpDir, byKey, { maxRecordsInMemory: 37, onSpill: (n) => spills.push(n) })
     for await (const read of sorted) {
       if (out.length === 0) filesWhileMerging = await runFiles(tmpDir)
       out.push(read)
@@ -152,7 +160,7 @@ describe('sortRecords: order', () => {
       const input = reads(2000, maxOpenRuns)
       let filesWhileMerging: string[] = []
       const out: Read[] = []
-      const sorted = sortRecords(from(input), options(tmpDir, byKey, { maxRecordsInMemory: 45, maxOpenRuns }))
+      const sorted = sorting(input, tmpDir, byKey, { maxRecordsInMemory: 45, maxOpenRuns })
       for await (const read of sorted) {
         if (out.length === 0) filesWhileMerging = await runFiles(tmpDir)
         out.push(read)
@@ -169,7 +177,7 @@ describe('sortRecords: order', () => {
   it('keeps a correction after the read it corrects when every key ties', async () => {
     const tmpDir = await freshDir()
     const input = Array.from({ length: 300 }, (_, seq) => ({ sp: 'SP1', date: '2024-01-01', seq }))
-    const out = await collect(sortRecords(from(input), options(tmpDir, byKey, { maxRecordsInMemory: 10, maxOpenRuns: 4 })))
+    const out = await collect(sorting(input, tmpDir, byKey, { maxRecordsInMemory: 10, maxOpenRuns: 4 }))
     assert.deepEqual(
       out.map((read) => read.seq),
       input.map((read) => read.seq),
@@ -178,7 +186,7 @@ describe('sortRecords: order', () => {
 
   it('returns nothing for empty input, even with spilling options', async () => {
     const tmpDir = await freshDir()
-    const out = await collect(sortRecords(from<Read>([]), options(tmpDir, byKey, { maxRecordsInMemory: 1, maxOpenRuns: 2 })))
+    const out = await collect(sorting([], tmpDir, byKey, { maxRecordsInMemory: 1, maxOpenRuns: 2 }))
     assert.deepEqual(out, [])
     assert.deepEqual(await readdir(tmpDir), [])
   })
@@ -186,20 +194,20 @@ describe('sortRecords: order', () => {
   it('returns the one record of a one-record input', async () => {
     const tmpDir = await freshDir()
     const only = { sp: 'SP9', date: '2024-02-02', seq: 0 }
-    assert.deepEqual(await collect(sortRecords(from([only]), options(tmpDir, byKey, { maxRecordsInMemory: 1 }))), [only])
+    assert.deepEqual(await collect(sorting([only], tmpDir, byKey, { maxRecordsInMemory: 1 })), [only])
   })
 
   it('sorts with one record per run (maxRecordsInMemory 1)', async () => {
     const tmpDir = await freshDir()
     const input = reads(40, 3)
-    const out = await collect(sortRecords(from(input), options(tmpDir, byKey, { maxRecordsInMemory: 1, maxOpenRuns: 3 })))
+    const out = await collect(sorting(input, tmpDir, byKey, { maxRecordsInMemory: 1, maxOpenRuns: 3 }))
     assert.deepEqual(out, expected(input, byKey))
   })
 
   it('rejects limits that cannot work', async () => {
     const tmpDir = await freshDir()
-    await assert.rejects(collect(sortRecords(from(reads(3)), options(tmpDir, byKey, { maxRecordsInMemory: 0 }))), RangeError)
-    await assert.rejects(collect(sortRecords(from(reads(3)), options(tmpDir, byKey, { maxOpenRuns: 1 }))), RangeError)
+    await assert.rejects(collect(sorting(reads(3), tmpDir, byKey, { maxRecordsInMemory: 0 })), RangeError)
+    await assert.rejects(collect(sorting(reads(3), tmpDir, byKey, { maxOpenRuns: 1 })), RangeError)
   })
 })
 
@@ -244,6 +252,8 @@ describe('sortRecords: content round-trips exactly through run files', () => {
     out.push([], [''], ['', ''], ['\t'], ['\\', ''])
     return out
   }
+  /** A one-field record written as its own text: shows what the run file itself keeps. */
+  const rawLines = { serialize: (r: string[]) => r[0] as string, deserialize: (line: string) => [line] }
   const byAll = (a: readonly string[], b: readonly string[]): number => {
     const x = JSON.stringify(a)
     const y = JSON.stringify(b)
@@ -258,9 +268,9 @@ describe('sortRecords: content round-trips exactly through run files', () => {
       const tmpDir = await freshDir()
       const input = rows()
       const spills: number[] = []
-      const out = await collect(
-        sortRecords(from(input), options(tmpDir, byAll, { ...codec, maxRecordsInMemory: 3, maxOpenRuns: 4, onSpill: (n) => spills.push(n) })),
-      )
+      const onSpill = (n: number): number => spills.push(n)
+      const sorted = sorting(input, tmpDir, byAll, { ...codec, maxRecordsInMemory: 3, maxOpenRuns: 4, onSpill })
+      const out = await collect(sorted)
       assert.ok(spills.length > 10, 'the records went through files')
       assertSameRecords(out, expected(input, byAll))
       assert.deepEqual(await readdir(tmpDir), [])
@@ -291,7 +301,8 @@ describe('sortRecords: content round-trips exactly through run files', () => {
 
   it('throws when a custom serialize returns a newline, and cleans up', async () => {
     const tmpDir = await freshDir()
-    const sorted = sortRecords(from(reads(20)), options(tmpDir, byKey, { maxRecordsInMemory: 5, serialize: (r: Read) => `${r.sp}\n${r.seq}` }))
+    const serialize = (r: Read): string => `${r.sp}\n${r.seq}`
+    const sorted = sorting(reads(20), tmpDir, byKey, { maxRecordsInMemory: 5, serialize })
     await assert.rejects(collect(sorted), (error: Error) => {
       assert.ok(error instanceof TypeError)
       assert.match(error.message, /newline at character \d+: "SP\d\\n\d+"/)
@@ -303,7 +314,7 @@ describe('sortRecords: content round-trips exactly through run files', () => {
   it('throws when a custom serialize returns a lone surrogate, which UTF-8 would replace', async () => {
     const tmpDir = await freshDir()
     const input = [['a\ud83d'], ['b']]
-    const sorted = sortRecords(from(input), options(tmpDir, byFirstField, { maxRecordsInMemory: 1, serialize: (r: string[]) => r[0] as string, deserialize: (line) => [line] }))
+    const sorted = sorting(input, tmpDir, byFirstField, { maxRecordsInMemory: 1, ...rawLines })
     await assert.rejects(collect(sorted), /lone surrogate: "a\\ud83d"/)
     assert.deepEqual(await readdir(tmpDir), [])
   })
@@ -311,10 +322,19 @@ describe('sortRecords: content round-trips exactly through run files', () => {
   it('keeps a lone \\r inside a record (only \\n ends a line)', async () => {
     const tmpDir = await freshDir()
     const input = [['b\rx'], ['a\r'], ['\r'], ['c\r\r']]
-    const out = await collect(
-      sortRecords(from(input), options(tmpDir, byFirstField, { maxRecordsInMemory: 1, serialize: (r: string[]) => r[0] as string, deserialize: (line) => [line] })),
-    )
+    const out = await collect(sorting(input, tmpDir, byFirstField, { maxRecordsInMemory: 1, ...rawLines }))
     assert.deepEqual(out, [['\r'], ['a\r'], ['b\rx'], ['c\r\r']])
+  })
+
+  it('decodes a character whose UTF-8 bytes straddle two read chunks', async () => {
+    const tmpDir = await freshDir()
+    // The first run file starts with this record: its emoji takes bytes 65535-65538, across the 64 KiB
+    // boundary of the first read.
+    const straddling = 'x'.repeat(65_535) + '😀 after'
+    const sorted = sorting([[straddling], ['a']], tmpDir, byFirstField, { maxRecordsInMemory: 1, ...rawLines })
+    const out = await collect(sorted)
+    assert.equal(out.length, 2)
+    assert.ok(out[1]?.[0] === straddling, `got ${JSON.stringify(out[1]?.[0]?.slice(65_530))}`)
   })
 })
 
@@ -328,7 +348,8 @@ describe('sortRecords: temporary files', () => {
       filesAtFailure = await runFiles(tmpDir)
       throw boom
     }
-    await assert.rejects(collect(sortRecords(failing(), options(tmpDir, byKey, { maxRecordsInMemory: 10 }))), (error) => error === boom)
+    const sorted = sorting(failing(), tmpDir, byKey, { maxRecordsInMemory: 10 })
+    await assert.rejects(collect(sorted), (error) => error === boom)
     assert.equal(filesAtFailure.length, 9, 'runs were on disk when the source failed')
     assert.deepEqual(await readdir(tmpDir), [])
   })
@@ -338,7 +359,7 @@ describe('sortRecords: temporary files', () => {
     const input = reads(500)
     const first: Read[] = []
     let filesWhileMerging: string[] = []
-    for await (const read of sortRecords(from(input), options(tmpDir, byKey, { maxRecordsInMemory: 20 }))) {
+    for await (const read of sorting(input, tmpDir, byKey, { maxRecordsInMemory: 20 })) {
       first.push(read)
       if (first.length === 1) filesWhileMerging = await runFiles(tmpDir)
       if (first.length === 30) break
@@ -352,7 +373,7 @@ describe('sortRecords: temporary files', () => {
     const tmpDir = await freshDir()
     const controller = new AbortController()
     const out: Read[] = []
-    const sorted = sortRecords(from(reads(500)), options(tmpDir, byKey, { maxRecordsInMemory: 20, signal: controller.signal }))
+    const sorted = sorting(reads(500), tmpDir, byKey, { maxRecordsInMemory: 20, signal: controller.signal })
     await assert.rejects(
       (async () => {
         for await (const read of sorted) {
@@ -360,7 +381,12 @@ describe('sortRecords: temporary files', () => {
           if (out.length === 10) controller.abort()
         }
       })(),
-      (error) => isToolkitError(error) && error.code === 'INTERRUPTED',
+      (error) => {
+        assert.ok(isToolkitError(error))
+        assert.equal(error.code, 'INTERRUPTED')
+        assert.match(error.message, /after passing on 10 of 500 records/)
+        return true
+      },
     )
     assert.equal(out.length, 10, 'nothing is yielded after the abort')
     assert.deepEqual(await readdir(tmpDir), [])
@@ -382,11 +408,11 @@ describe('sortRecords: temporary files', () => {
         sourceClosed = true
       }
     }
-    const sorted = sortRecords(endless(), options(tmpDir, byKey, { maxRecordsInMemory: 20, signal: controller.signal }))
+    const sorted = sorting(endless(), tmpDir, byKey, { maxRecordsInMemory: 20, signal: controller.signal })
     await assert.rejects(collect(sorted), (error) => {
       assert.ok(isToolkitError(error))
       assert.equal(error.code, 'INTERRUPTED')
-      assert.match(error.message, /after reading 249 records/)
+      assert.match(error.message, /while reading, after 249 records/)
       return true
     })
     assert.equal(produced, 250)
@@ -396,13 +422,13 @@ describe('sortRecords: temporary files', () => {
 
   it('reads nothing when the signal is already aborted', async () => {
     const tmpDir = await freshDir()
-    const sorted = sortRecords(from(reads(10)), options(tmpDir, byKey, { signal: AbortSignal.abort() }))
+    const sorted = sorting(reads(10), tmpDir, byKey, { signal: AbortSignal.abort() })
     await assert.rejects(collect(sorted), (error) => isToolkitError(error) && error.code === 'INTERRUPTED')
   })
 
   it('says which directory it cannot write to', async () => {
     const tmpDir = join(await freshDir(), 'missing')
-    await assert.rejects(collect(sortRecords(from(reads(10)), options(tmpDir, byKey, { maxRecordsInMemory: 2 }))), (error) => {
+    await assert.rejects(collect(sorting(reads(10), tmpDir, byKey, { maxRecordsInMemory: 2 })), (error) => {
       assert.ok(isToolkitError(error))
       assert.equal(error.code, 'OUTPUT_NOT_WRITABLE')
       assert.ok(error.message.includes(tmpDir), error.message)
@@ -434,7 +460,8 @@ describe('sortRecords: memory', () => {
     const kept = Array.from({ length: 100_000 }, (_, i) => record(i))
     const perRecord = (liveHeap() - base) / kept.length
     kept.length = 0
-    assert.ok(perRecord * 1_000_000 > 2 * BOUND, `keeping all records would take ${Math.round((perRecord * 1_000_000) / MB)} MiB`)
+    const keepingAll = perRecord * 1_000_000
+    assert.ok(keepingAll > 2 * BOUND, `keeping all records would take only ${Math.round(keepingAll / MB)} MiB`)
 
     const tmpDir = await freshDir()
     const start = liveHeap()
@@ -451,7 +478,7 @@ describe('sortRecords: memory', () => {
     }
     let n = 0
     let previous: string[] | undefined
-    const sorted = sortRecords(source(), { tmpDir, compare: byFirstField, maxRecordsInMemory: 50_000, ...spillStringArrayCodec })
+    const sorted = sorting(source(), tmpDir, byFirstField, { maxRecordsInMemory: 50_000, ...spillStringArrayCodec })
     for await (const row of sorted) {
       if (previous !== undefined) assert.ok(byFirstField(previous, row) <= 0)
       previous = row
