@@ -104,6 +104,9 @@ function describeIssue(file: string, locator: YamlLocator, issue: z.core.$ZodIss
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return `${file}:${locator.lineOf(path)} ${where}: required key is missing (expected ${issue.expected})`
   }
+  if (issue.code === 'invalid_value' && issue.input === undefined) {
+    return `${file}:${locator.lineOf(path)} ${where}: required key is missing (expected one of ${issue.values.map(String).join(', ')})`
+  }
   if (issue.code === 'invalid_value') {
     const allowed = issue.values.map((v) => String(v))
     const got = String(issue.input)
