@@ -25,7 +25,9 @@ export async function createTables(knex: Knex, tables: readonly TableDef[]): Pro
       }
       for (const column of table.columns) {
         const created =
-          dialect === 'sqlite3' ? builder.specificType(column.name, SQLITE_TYPES[column.type]) : addColumn(builder, column)
+          dialect === 'sqlite3'
+            ? builder.specificType(column.name, SQLITE_TYPES[column.type])
+            : addColumn(builder, column)
         if (column.nullable) created.nullable()
         else created.notNullable()
       }

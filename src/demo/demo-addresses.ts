@@ -18,18 +18,19 @@ const TOWNS: readonly { city: string; state: string; zip: number }[] = [
   { city: 'Port Avalon', state: 'NC', zip: 27601 },
   { city: 'Lake Tamsin', state: 'MN', zip: 55401 },
   { city: 'North Quill', state: 'WA', zip: 98101 },
-  { city: 'Coeur d\'Argent', state: 'ID', zip: 83814 },
+  { city: "Coeur d'Argent", state: 'ID', zip: 83814 },
   { city: 'San Eulalia', state: 'CA', zip: 95814 },
   { city: 'Peñasco Verde', state: 'NM', zip: 87501 },
   { city: 'Fort Wren', state: 'TX', zip: 78701 },
 ]
 const DIRECTIONS = ['N', 'S', 'E', 'W']
 const POST_DIRECTIONS = ['NE', 'NW', 'SE', 'SW']
+// prettier-ignore
 const STREET_NAMES = [
-  'Maple', 'Oak', 'Pine', 'Cedar', 'Elm', 'Willow', 'Birch', 'Chestnut', 'Walnut', 'Hickory',
-  'Main', 'Church', 'Mill', 'Lake', 'Park', 'Ridgeview', 'Sunset', 'Highland', 'Meadow', 'Orchard',
-  'Washington', 'Lincoln', 'Jefferson', 'Franklin', 'Madison', 'O\'Connell', 'St. Mary\'s', 'Martin Luther King Jr',
-  'Calle José Martí', 'Rue Saint-Honoré', 'Königsweg',
+  'Maple', 'Oak', 'Pine', 'Cedar', 'Elm', 'Willow', 'Birch', 'Chestnut',
+  'Walnut', 'Hickory', 'Main', 'Church', 'Mill', 'Lake', 'Park', 'Ridgeview',
+  'Sunset', 'Highland', 'Meadow', 'Orchard', 'Washington', 'Lincoln', 'Jefferson', 'Franklin',
+  'Madison', "O'Connell", "St. Mary's", 'Martin Luther King Jr', 'Calle José Martí', 'Rue Saint-Honoré', 'Königsweg',
 ]
 const SUFFIXES = ['St', 'Ave', 'Rd', 'Blvd', 'Dr', 'Ln', 'Ct', 'Way', 'Pl', 'Ter', 'Pkwy', 'Cir']
 

@@ -73,14 +73,22 @@ export function emitBills(account: BilledAccount, ctx: BillContext): void {
       const quantities = quantitiesOf(sa, start, end, rng)
       const createdAt = frozenAt - rng.int(60, 7200) * MICROS_PER_SECOND - rng.int(0, 999_999)
       if (!cancel) {
-        emitSegment(ctx, { billId, sa, start, end, estimated, status: '50', createdAt, changedAt: frozenAt, version: 1 }, quantities)
+        emitSegment(
+          ctx,
+          { billId, sa, start, end, estimated, status: '50', createdAt, changedAt: frozenAt, version: 1 },
+          quantities,
+        )
         continue
       }
       // Cancelled weeks later: the original keeps its creation time and gets the cancellation as its
       // status change; the rebill is a new segment for the same period, created just after.
       const latest = microsAt(ctx.historyEnd, 20)
       const cancelledAt = Math.min(frozenAt + rng.int(10, 80) * MICROS_PER_DAY + rng.int(0, 86_399_999_999), latest)
-      emitSegment(ctx, { billId, sa, start, end, estimated, status: '70', createdAt, changedAt: cancelledAt, version: 2 }, quantities)
+      emitSegment(
+        ctx,
+        { billId, sa, start, end, estimated, status: '70', createdAt, changedAt: cancelledAt, version: 2 },
+        quantities,
+      )
       const rebilledAt = cancelledAt + rng.int(1, 900) * MICROS_PER_SECOND + rng.int(0, 999_999)
       const rebill = { billId: ctx.billIds.next(), sa, start, end, estimated: false, status: '50' as const }
       const changedAt = rebilledAt + rng.int(1, 300) * MICROS_PER_SECOND
@@ -129,7 +137,13 @@ function emitSegment(ctx: BillContext, segment: Segment, quantities: readonly Qu
     })
   })
   const amount = chargeOf(segment.sa, segment.end - segment.start, quantities)
-  ctx.emit('ci_bseg_calc', { bseg_id: bsegId, header_seq: 1, calc_amt: decimalText(amount), currency_cd: 'USD', version: 1 })
+  ctx.emit('ci_bseg_calc', {
+    bseg_id: bsegId,
+    header_seq: 1,
+    calc_amt: decimalText(amount),
+    currency_cd: 'USD',
+    version: 1,
+  })
 }
 
 /**
@@ -151,7 +165,8 @@ function quantitiesOf(sa: BilledSa, start: number, end: number, rng: SeededRando
     // Heating: high in winter, low in summer; 5-150 therms per 30 days.
     const monthly = clamp(sa.baseMonthly * (1 + 0.8 * Math.cos((2 * Math.PI * (month - 1)) / 12)) * noise, 5, 150)
     const therms = (monthly * days) / 30
-    if (sa.gasUnit === 'CCF') return [{ uom: 'CCF', tou: null, sqi: null, value: Math.max(1, Math.round(therms / 1.037)) * 10000 }]
+    if (sa.gasUnit === 'CCF')
+      return [{ uom: 'CCF', tou: null, sqi: null, value: Math.max(1, Math.round(therms / 1.037)) * 10000 }]
     return [{ uom: 'THERM', tou: null, sqi: null, value: Math.max(1, Math.round(therms * 10000)) }]
   }
   // Electric: peaks in winter and summer; 200-1500 kWh per 30 days, most reads in whole kWh.

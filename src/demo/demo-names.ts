@@ -2,6 +2,7 @@ import type { SeededRandom } from './seeded-random.js'
 
 // Common given and family names, recombined at random: no row describes a real person. The lists
 // deliberately carry what breaks naive extracts: non-ASCII letters (in NFC), apostrophes, hyphens.
+// prettier-ignore
 const FIRST_NAMES = [
   'James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth',
   'William', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Charles', 'Karen',
@@ -9,14 +10,15 @@ const FIRST_NAMES = [
   'Paul', 'Emily', 'Andrew', 'Donna', 'Joshua', 'Michelle', 'Kevin', 'Carol', 'Brian', 'Amanda',
   'José', 'Zoë', 'Renée', 'François', 'Chloé', 'Björn', 'Siobhán', 'Łukasz', 'Dmitrij', 'Anaïs',
   'Mai', 'Minh', 'Wei', 'Priya', 'Aarav', 'Fatima', 'Omar', 'Kwame', 'Ngozi', 'Hana',
-  'Jo Ann', 'Mary-Kate', 'D\'Shawn', 'Lou', 'Al',
+  'Jo Ann', 'Mary-Kate', "D'Shawn", 'Lou', 'Al',
 ]
+// prettier-ignore
 const LAST_NAMES = [
   'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez',
   'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin',
   'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson',
   'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott', 'Torres', 'Hill', 'Flores', 'Green',
-  'O\'Brien', 'D\'Angelo', 'O\'Neil', 'McAllister', 'Nguyễn', 'Trần', 'Müller', 'Ørsted', 'Šimek', 'Jiménez',
+  "O'Brien", "D'Angelo", "O'Neil", 'McAllister', 'Nguyễn', 'Trần', 'Müller', 'Ørsted', 'Šimek', 'Jiménez',
   'Peña', 'Çelik', 'Søndergaard', 'Van der Berg', 'Smith-Jones', 'St. Clair', 'De La Cruz', 'Kowalczyk', 'Þórsson', 'Łęcki',
 ]
 const MIDDLE_INITIALS = ['A', 'B', 'C', 'D', 'E', 'J', 'K', 'L', 'M', 'R', 'S', 'T']
@@ -33,9 +35,9 @@ const BUSINESS_NAMES = [
   'The "Blue Door" Café',
   'Bits|Bytes Computer Repair',
   'Greenleaf Dental Group, P.C.',
-  'O\'Malley\'s Pub',
+  "O'Malley's Pub",
   'Nguyễn Brothers Market',
-  'Zoë\'s Bakery & Coffee',
+  "Zoë's Bakery & Coffee",
   'Northside Laundromat',
   'Prairie Feed & Seed Co.',
   'Hillcrest Veterinary Clinic',
@@ -56,7 +58,7 @@ const BUSINESS_NAMES = [
   '"Fresh" Cuts Barbershop',
   'Parkside Fitness | 24/7',
   'Harbor Light Marina',
-  'D\'Angelo Family Pizzeria',
+  "D'Angelo Family Pizzeria",
 ]
 
 /** The one business name with a line break in it, for the extract's cleaning policy to find. */

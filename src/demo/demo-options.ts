@@ -28,7 +28,10 @@ export function resolveDemoOptions(options: DemoOptions): { historyStart: number
   const invalid = (message: string, hint: string): ToolkitError =>
     new ToolkitError('USAGE_INVALID_ARGUMENT', `demo data: ${message}`, { hint })
   if (!Number.isSafeInteger(options.customers) || options.customers < 1) {
-    throw invalid(`customers must be a whole number of at least 1, got ${String(options.customers)}`, 'for example 25000')
+    throw invalid(
+      `customers must be a whole number of at least 1, got ${String(options.customers)}`,
+      'for example 25000',
+    )
   }
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
     throw invalid(`seed must be a whole number of 0 or more, got ${String(options.seed)}`, 'for example 42')

@@ -26,6 +26,22 @@ export interface PremisePlan {
   readonly poisonStreet?: boolean
 }
 
+/**
+ * The scripted premises present in every build, by `prem_id` (premise n gets id 3 followed by n + 1,
+ * zero-padded, so these never move). Tests and walkthroughs can go straight to a case:
+ * - `moveChain`: three successive accounts (electric TOU + gas in CCF; the first has a cotenant, a
+ *   cancelled and rebilled period and an estimate; the last moved in 40 days before the end);
+ * - `netMeteredLateMoveOut`: solar (NETGEN), moved out 20 days before the end, next in 8 days later;
+ * - `businessPoisonName`: a business billed every two months, its name has a line break;
+ * - `poisonStreet`: a new building first occupied 50 days before the end, its street has a tab.
+ */
+export const SCRIPTED_PREMISES = {
+  moveChain: '3000000001',
+  netMeteredLateMoveOut: '3000000002',
+  businessPoisonName: '3000000003',
+  poisonStreet: '3000000004',
+} as const
+
 /** The history the plan must fit in, as day numbers. */
 export interface PlanWindow {
   readonly start: number

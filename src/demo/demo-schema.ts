@@ -89,7 +89,14 @@ export const DEMO_SCHEMA: readonly TableDef[] = [
   },
   {
     name: 'ci_sp',
-    columns: [id('sp_id', 10), code('sp_type_cd', 8), id('prem_id', 10), code('mr_cyc_cd', 4), code('sp_status_flg', 2), version],
+    columns: [
+      id('sp_id', 10),
+      code('sp_type_cd', 8),
+      id('prem_id', 10),
+      code('mr_cyc_cd', 4),
+      code('sp_status_flg', 2),
+      version,
+    ],
     primaryKey: ['sp_id'],
     indexes: [{ name: 'ci_sp_prem_id_ix', columns: ['prem_id'] }],
   },

@@ -1,13 +1,13 @@
-import { dateText, microsAt, timestampText } from './demo-calendar.js'
-import { newSite, mailingLine, unitLabel, type DemoSite } from './demo-addresses.js'
-import { emitBills, type BillContext, type BilledSa } from './demo-bills.js'
-import { POISON_BUSINESS_NAME, businessName, formerName, personName } from './demo-names.js'
+import { dateText } from './demo-calendar.js'
+import { mailingLine, newSite, unitLabel, type DemoSite } from './demo-addresses.js'
+import { emitBills, type BillContext } from './demo-bills.js'
+import { POISON_BUSINESS_NAME, businessName, personName } from './demo-names.js'
+import { emitPerson, emitServiceAgreement, type Emit, type SaContext, type ServicePoint } from './demo-occupant-rows.js'
 import { resolveDemoOptions, type DemoOptions } from './demo-options.js'
-import { planPremise, type Occupancy, type PremisePlan } from './demo-premise-plan.js'
-import type { DemoTableName } from './demo-schema.js'
+import { planPremise } from './demo-premise-plan.js'
 import { IdSequence } from './id-sequence.js'
 import { SeededRandom } from './seeded-random.js'
-import type { SqlValue, TableRow } from './table-schema.js'
+import type { TableRow } from './table-schema.js'
 
 /** The one service address with a tab in it, for the extract's cleaning policy to find. */
 export const POISON_STREET = 'Old Mill\tRd'
@@ -19,14 +19,6 @@ interface Building {
   readonly cycle: number
   unitsLeft: number
   nextUnit: number
-}
-
-type Emit = (table: DemoTableName, row: Record<string, SqlValue>) => void
-
-interface ServicePoint {
-  readonly spId: string
-  readonly fuel: 'E' | 'G'
-  readonly type: string
 }
 
 /**
@@ -68,8 +60,7 @@ export function* generateDemoData(options: DemoOptions): Generator<TableRow> {
   for (let index = 0; index < options.customers; index += 1) {
     const plan = planPremise(index, { start: window.historyStart, end: window.historyEnd }, rng)
     if (!building || building.unitsLeft === 0) building = newBuilding(rng)
-    // The poison street gets a house of its own, so no neighbour shares the tab.
-    const home = plan.poisonStreet ? { ...newBuilding(rng, false), site: { ...newSite(rng), address1: POISON_STREET } } : building
+    const home = plan.poisonStreet ? poisonedHouse(rng) : building
     const unit = home.multiUnit ? unitLabel(home.style, home.nextUnit, plan.business) : null
     if (home === building) {
       building.unitsLeft -= 1
@@ -92,12 +83,24 @@ export function* generateDemoData(options: DemoOptions): Generator<TableRow> {
     if (plan.gas) points.push({ spId: ids.sp.next(), fuel: 'G', type: plan.business ? 'G-COM' : 'G-RES' })
     for (const point of points) {
       const cycle = `R${String(home.cycle).padStart(2, '0')}`
-      emit('ci_sp', { sp_id: point.spId, sp_type_cd: point.type, prem_id: premId, mr_cyc_cd: cycle, sp_status_flg: 'R', version: rng.int(1, 3) })
+      // 'R': in service. Every SP of the demo stays in service; occupants come and go on it.
+      emit('ci_sp', {
+        sp_id: point.spId,
+        sp_type_cd: point.type,
+        prem_id: premId,
+        mr_cyc_cd: cycle,
+        sp_status_flg: 'R',
+        version: rng.int(1, 3),
+      })
     }
     plan.occupancies.forEach((occupancy, nth) => {
       const accountId = ids.acct.next()
       const mainPerson = ids.per.next()
-      const name = plan.business ? (plan.poisonName && nth === 0 ? POISON_BUSINESS_NAME : businessName(rng)) : personName(rng)
+      const name = plan.business
+        ? plan.poisonName && nth === 0
+          ? POISON_BUSINESS_NAME
+          : businessName(rng)
+        : personName(rng)
       emitPerson(mainPerson, name, plan.business, rng, emit)
       const cotenant = occupancy.cotenant ? ids.per.next() : undefined
       if (cotenant) emitPerson(cotenant, personName(rng), false, rng, emit)
@@ -108,9 +111,23 @@ export function* generateDemoData(options: DemoOptions): Generator<TableRow> {
         bill_cyc_cd: `${occupancy.bimonthly ? 'B' : 'M'}${String(home.cycle).padStart(2, '0')}`,
         version: rng.int(1, 4),
       })
-      emit('ci_acct_per', { acct_id: accountId, per_id: mainPerson, acct_rel_type_cd: 'MAIN', main_cust_sw: 'Y', fin_resp_sw: 'Y', version: 1 })
+      emit('ci_acct_per', {
+        acct_id: accountId,
+        per_id: mainPerson,
+        acct_rel_type_cd: 'MAIN',
+        main_cust_sw: 'Y',
+        fin_resp_sw: 'Y',
+        version: 1,
+      })
       if (cotenant) {
-        emit('ci_acct_per', { acct_id: accountId, per_id: cotenant, acct_rel_type_cd: 'COTENANT', main_cust_sw: 'N', fin_resp_sw: 'N', version: 1 })
+        emit('ci_acct_per', {
+          acct_id: accountId,
+          per_id: cotenant,
+          acct_rel_type_cd: 'COTENANT',
+          main_cust_sw: 'N',
+          fin_resp_sw: 'N',
+          version: 1,
+        })
       }
       const owner = { accountId, premId, plan, occupancy }
       const billed = points.map((point) => emitServiceAgreement(saContext, point, owner))
@@ -121,7 +138,9 @@ export function* generateDemoData(options: DemoOptions): Generator<TableRow> {
           endDay: occupancy.end,
           bimonthly: occupancy.bimonthly,
           ...(nth === 0 && plan.forceCancelPeriod !== undefined ? { forceCancelPeriod: plan.forceCancelPeriod } : {}),
-          ...(nth === 0 && plan.forceEstimatedPeriod !== undefined ? { forceEstimatedPeriod: plan.forceEstimatedPeriod } : {}),
+          ...(nth === 0 && plan.forceEstimatedPeriod !== undefined
+            ? { forceEstimatedPeriod: plan.forceEstimatedPeriod }
+            : {}),
         },
         bills,
       )
@@ -131,77 +150,21 @@ export function* generateDemoData(options: DemoOptions): Generator<TableRow> {
   }
 }
 
+/** A single house, or with 5% chance a building of 3-12 units that the next premises fill. */
 function newBuilding(rng: SeededRandom, allowMultiUnit = true): Building {
   const multiUnit = allowMultiUnit && rng.chance(0.05)
-  return { site: newSite(rng), multiUnit, style: rng.int(0, 2), cycle: rng.int(1, 20), unitsLeft: multiUnit ? rng.int(3, 12) : 1, nextUnit: 0 }
-}
-
-function emitPerson(
-  perId: string,
-  name: string,
-  business: boolean,
-  rng: SeededRandom,
-  emit: Emit,
-): void {
-  const roll = rng.next()
-  const language = roll < 0.9 ? 'ENG' : roll < 0.98 ? 'SPA' : 'FRA'
-  emit('ci_per', { per_id: perId, per_or_bus_flg: business ? 'B' : 'P', language_cd: language, version: rng.int(1, 4) })
-  emit('ci_per_name', { per_id: perId, seq_num: 1, entity_name: name, prim_name_sw: 'Y', version: 1 })
-  // A former name kept as a secondary row: a mapping must pick the primary one.
-  if (!business && rng.chance(0.04)) {
-    emit('ci_per_name', { per_id: perId, seq_num: 2, entity_name: formerName(name, rng), prim_name_sw: 'N', version: 1 })
-  }
-}
-
-interface SaContext {
-  readonly rng: SeededRandom
-  readonly emit: Emit
-  readonly ids: { readonly sa: IdSequence; readonly saSp: IdSequence }
-  readonly historyEnd: number
-}
-
-function emitServiceAgreement(
-  ctx: SaContext,
-  point: ServicePoint,
-  owner: { accountId: string; premId: string; plan: PremisePlan; occupancy: Occupancy },
-): BilledSa {
-  const { rng, emit, ids } = ctx
-  const { accountId, premId, plan, occupancy } = owner
-  const saId = ids.sa.next()
-  emit('ci_sa', {
-    sa_id: saId,
-    acct_id: accountId,
-    sa_type_cd: point.type,
-    sa_status_flg: statusOf(occupancy.end, ctx.historyEnd, rng),
-    start_dt: dateText(occupancy.start),
-    end_dt: occupancy.end === null ? null : dateText(occupancy.end),
-    char_prem_id: premId,
-    version: occupancy.end === null ? rng.int(1, 3) : rng.int(3, 6),
-  })
-  const officeTime = (day: number): string =>
-    timestampText(microsAt(day, rng.int(8, 17), rng.int(0, 59), rng.int(0, 59)) + rng.int(0, 999) * 1000)
-  emit('ci_sa_sp', {
-    sa_sp_id: ids.saSp.next(),
-    sa_id: saId,
-    sp_id: point.spId,
-    start_dttm: officeTime(occupancy.start),
-    stop_dttm: occupancy.end === null ? null : officeTime(occupancy.end),
-    version: 1,
-  })
   return {
-    saId,
-    fuel: point.fuel,
-    tou: point.fuel === 'E' && occupancy.tou && !plan.netMetered,
-    netMetered: point.fuel === 'E' && plan.netMetered,
-    gasUnit: plan.gasUnit,
-    baseMonthly: point.fuel === 'G' ? rng.int(20, 80) : plan.business ? rng.int(600, 1400) : rng.int(300, 1100),
+    site: newSite(rng),
+    multiUnit,
+    style: rng.int(0, 2),
+    cycle: rng.int(1, 20),
+    unitsLeft: multiUnit ? rng.int(3, 12) : 1,
+    nextUnit: 0,
   }
 }
 
-/** '20' active; '40' pending stop (end in the last week); '50' stopped; '70' closed (most older ones). */
-function statusOf(end: number | null, historyEnd: number, rng: SeededRandom): string {
-  if (end === null) return '20'
-  if (end > historyEnd - 7) return '40'
-  if (end > historyEnd - 60) return '50'
-  return rng.chance(0.8) ? '70' : '50'
+/** The poison street gets a house of its own, so no neighbour shares the tab. */
+function poisonedHouse(rng: SeededRandom): Building {
+  const house = newBuilding(rng, false)
+  return { ...house, site: { ...house.site, address1: POISON_STREET } }
 }

@@ -25,7 +25,7 @@ export function writeSqliteDatabase(
 ): TableCounts {
   if (!options.overwrite && existsSync(path)) {
     throw new ToolkitError('USAGE_INVALID_ARGUMENT', `${path}: the file already exists, not overwritten`, {
-      hint: 'choose another path, or delete the file (overwrite: true / --force replaces it)',
+      hint: 'choose another path, or ask for it to be replaced (overwrite; `opower-extract demo --overwrite`)',
     })
   }
   const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
@@ -88,7 +88,9 @@ interface TableLoader {
 function load(db: Database.Database, tables: readonly TableDef[], rows: Iterable<TableRow>): TableCounts {
   const loaders = new Map<string, TableLoader>()
   for (const table of tables) {
-    const columns = table.columns.map((column) => `${quote(column.name)} ${SQLITE_TYPES[column.type]}${column.nullable ? '' : ' NOT NULL'}`)
+    const columns = table.columns.map(
+      (column) => `${quote(column.name)} ${SQLITE_TYPES[column.type]}${column.nullable ? '' : ' NOT NULL'}`,
+    )
     columns.push(`CONSTRAINT ${quote(primaryKeyName(table))} PRIMARY KEY (${table.primaryKey.map(quote).join(', ')})`)
     db.exec(`CREATE TABLE ${quote(table.name)} (\n  ${columns.join(',\n  ')}\n)`)
     const names = table.columns.map((column) => column.name)

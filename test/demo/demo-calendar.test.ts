@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MICROS_PER_DAY, civilFromDays, dateText, dayOf, microsAt, timestampText } from '../../src/demo/demo-calendar.js'
+import {
+  MICROS_PER_DAY,
+  civilFromDays,
+  dateText,
+  dayOf,
+  microsAt,
+  timestampText,
+} from '../../src/demo/demo-calendar.js'
 
 describe('demo-calendar', () => {
   it('agrees with the UTC calendar for every day from 1900 to 2100', () => {

@@ -36,10 +36,19 @@ describe('generateDemoData', () => {
     const has = (table: string, key: unknown): boolean => seen.get(table)?.has(String(key)) ?? false
     const parents: Record<string, [string, string][]> = {
       ci_per_name: [['per_id', 'ci_per']],
-      ci_acct_per: [['acct_id', 'ci_acct'], ['per_id', 'ci_per']],
+      ci_acct_per: [
+        ['acct_id', 'ci_acct'],
+        ['per_id', 'ci_per'],
+      ],
       ci_sp: [['prem_id', 'ci_prem']],
-      ci_sa: [['acct_id', 'ci_acct'], ['char_prem_id', 'ci_prem']],
-      ci_sa_sp: [['sa_id', 'ci_sa'], ['sp_id', 'ci_sp']],
+      ci_sa: [
+        ['acct_id', 'ci_acct'],
+        ['char_prem_id', 'ci_prem'],
+      ],
+      ci_sa_sp: [
+        ['sa_id', 'ci_sa'],
+        ['sp_id', 'ci_sp'],
+      ],
       ci_bseg: [['sa_id', 'ci_sa']],
       ci_bseg_sq: [['bseg_id', 'ci_bseg']],
       ci_bseg_calc: [['bseg_id', 'ci_bseg']],
@@ -59,7 +68,12 @@ describe('generateDemoData', () => {
   it('dates nothing after historyEnd, whatever the options', () => {
     for (const { table, row } of generateDemoData(OPTIONS)) {
       for (const [column, value] of Object.entries(row)) {
-        if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && column !== 'start_dt' && column !== 'setup_dt') {
+        if (
+          typeof value === 'string' &&
+          /^\d{4}-\d{2}-\d{2}/.test(value) &&
+          column !== 'start_dt' &&
+          column !== 'setup_dt'
+        ) {
           assert.ok(value.slice(0, 10) <= OPTIONS.historyEnd, `${table}.${column} = ${value}`)
         }
       }
@@ -69,7 +83,8 @@ describe('generateDemoData', () => {
   it('checks its options when iterated', () => {
     assert.throws(
       () => generateDemoData({ ...OPTIONS, historyEnd: 'soon' }).next(),
-      (error: unknown) => isToolkitError(error) && error.code === 'USAGE_INVALID_ARGUMENT' && error.message.includes('"soon"'),
+      (error: unknown) =>
+        isToolkitError(error) && error.code === 'USAGE_INVALID_ARGUMENT' && error.message.includes('"soon"'),
     )
   })
 })

@@ -44,10 +44,15 @@ describe('insertRows', () => {
       client: 'better-sqlite3',
       connection: { filename: join(dir, 'rows.sqlite') },
       useNullAsDefault: true,
-      pool: { afterCreate: (conn: { pragma(sql: string): unknown }, done: (error: Error | null) => void) => done((conn.pragma('foreign_keys = ON'), null)) },
+      pool: {
+        afterCreate: (conn: { pragma(sql: string): unknown }, done: (error: Error | null) => void) =>
+          done((conn.pragma('foreign_keys = ON'), null)),
+      },
     })
     await knex.raw('CREATE TABLE parent (id TEXT PRIMARY KEY)')
-    await knex.raw('CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent (id), amount TEXT)')
+    await knex.raw(
+      'CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent (id), amount TEXT)',
+    )
   })
   after(async () => {
     await knex.destroy()

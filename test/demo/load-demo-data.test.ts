@@ -48,7 +48,11 @@ describe('createDemoSchema + loadDemoData (knex on better-sqlite3)', () => {
       }
       // Same primary keys and indexes, so the extract plans the same queries on either.
       const indexes = (db: Database.Database): unknown[] =>
-        db.prepare(`SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY 2`).all()
+        db
+          .prepare(
+            `SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY 2`,
+          )
+          .all()
       assert.deepEqual(indexes(knexDb), indexes(fastDb))
     } finally {
       fastDb.close()
