@@ -7,6 +7,7 @@ import type { Mapping } from '../config/mapping.js'
 import type { FileSpec } from '../spec/file-layout.js'
 import { buildFileName, type PopulationToken } from '../writer/file-name.js'
 import { sortRecords } from '../writer/sort-records.js'
+import { spillStringArrayCodec } from '../writer/spill-string-array-codec.js'
 import { writeSpecFile, type WrittenSpecFile } from '../writer/write-spec-file.js'
 import type { OutputRow } from './output-row.js'
 
@@ -151,7 +152,7 @@ class CustomerSpill {
       return 0
     }
     let held: string[] | undefined
-    for await (const record of sortRecords(readJsonLines(this.#path), { compare, tmpDir: this.#dir, signal: this.#options.signal })) {
+    for await (const record of sortRecords(readJsonLines(this.#path), { compare, tmpDir: this.#dir, signal: this.#options.signal, ...spillStringArrayCodec })) {
       if (held && (held[spIndex] !== record[spIndex] || held[accountIndex] !== record[accountIndex])) yield held
       held = record
     }

@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { CommandModule } from 'yargs'
 import { loadMapping } from '../../config/load-mapping.js'
 import { ToolkitError } from '../../errors/toolkit-error.js'
 import { validateFile } from '../../validate/validate-file.js'
 import { defaultValidationOptions, type ValidationOptions } from '../../validate/validation-options.js'
 import { formatReportText, type ValidationReport } from '../../validate/validation-report.js'
+import { parseFileName } from '../../writer/file-name.js'
 import type { RunContext } from '../run-context.js'
 
 interface ValidateArgs {
@@ -60,7 +62,7 @@ function optionsOf(args: ValidateArgs): (file: string) => ValidationOptions {
   }
   const { mapping } = loadMapping(args.mapping)
   return (file) => {
-    const type = /_(full|customer|usage)_\d{14}\./.exec(file)?.[1]
+    const type = parseFileName(basename(file))?.fileType
     return defaultValidationOptions({
       expected: mapping.fileSpecs.find((spec) => spec.fileType === type),
       servicePointIdInFull: mapping.servicePointIdInFull,
