@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's own test runner. Node 20 has no glob support for --test, so the
 // files are listed here: every dist/test/**/*.test.js, or with --soak every *.soak.js instead.
+// `--dist DIR` runs another build folder (DIR must sit at the project root, like dist/), so two
+// builds can be tested side by side; positional arguments keep only files whose path contains one.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
-const soak = process.argv.includes('--soak')
+const argv = process.argv.slice(2)
+const soak = argv.includes('--soak')
 const suffix = soak ? '.soak.js' : '.test.js'
-const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
+const distAt = argv.indexOf('--dist')
+const dist = distAt >= 0 ? argv[distAt + 1] : 'dist'
+const only = argv.filter((arg, index) => !arg.startsWith('--') && (distAt < 0 || index !== distAt + 1))
 
 function list(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -17,11 +22,11 @@ function list(dir) {
   })
 }
 
-const files = list('dist/test')
+const files = list(join(dist, 'test'))
   .filter((file) => only.length === 0 || only.some((part) => file.includes(part)))
   .sort()
 if (files.length === 0) {
-  console.error(`no ${suffix} files under dist/test`)
+  console.error(`no ${suffix} files under ${dist}/test`)
   process.exit(soak ? 0 : 1)
 }
 const args = ['--test', '--test-reporter=spec', `--test-concurrency=${soak ? 1 : 2}`, ...files]

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, describe, it } from 'node:test'
 
-const BIN = fileURLToPath(new URL('../../../bin/opower-extract.js', import.meta.url))
+const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'opx-cli-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
