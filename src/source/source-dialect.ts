@@ -30,6 +30,12 @@ export interface SourceDialect {
   formatTimestamp(expression: string): string
   /** SQL that renders a number exactly as text (no float rounding on the way). */
   formatNumber(expression: string): string
+  /**
+   * A complete SELECT that returns one row, one column: the database's own current time as text in the
+   * format of formatTimestamp, on the scale its timestamp columns are written in (incremental windows
+   * are measured on this clock, never on the host's).
+   */
+  currentTimestampQuery(): string
   /** A placeholder for a `YYYY-MM-DD` text parameter compared with a DATE or TIMESTAMP column. */
   dateParam(): string
   /** Streams the rows of a query in bounded memory, with back-pressure. `sql` uses `?` placeholders. */

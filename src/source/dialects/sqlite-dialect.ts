@@ -34,6 +34,11 @@ export class SqliteDialect implements SourceDialect {
     return expression
   }
 
+  currentTimestampQuery(): string {
+    // SQLite has no server clock: the writer's local time is the scale of its text timestamps.
+    return `SELECT strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime') || '000'`
+  }
+
   dateParam(): string {
     return '?'
   }
