@@ -20,9 +20,14 @@ export class YamlLocator {
     return { locator: new YamlLocator(doc, lines), data: syntaxErrors.length ? undefined : doc.toJS(), syntaxErrors }
   }
 
-  /** Line of the value at `path`, or of its nearest existing parent (1 when nothing matches). */
+  /**
+   * Line of the key at `path` (of the item, in a list), or of its nearest existing parent (1 when nothing
+   * matches). The key, not the value: a block value starts on the line after its key.
+   */
   lineOf(path: readonly PropertyKey[]): number {
     for (let depth = path.length; depth > 0; depth--) {
+      const key = this.#keyLine(path.slice(0, depth - 1), String(path[depth - 1]))
+      if (key !== undefined) return key
       const node = this.#doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined
       if (node?.range) return this.#lines.linePos(node.range[0]).line
     }
@@ -31,14 +36,15 @@ export class YamlLocator {
 
   /** Line of the key itself (for unknown keys), falling back to its parent. */
   lineOfKey(parent: readonly PropertyKey[], key: string): number {
+    return this.#keyLine(parent, key) ?? this.lineOf(parent)
+  }
+
+  #keyLine(parent: readonly PropertyKey[], key: string): number | undefined {
     const map = parent.length ? this.#doc.getIn(parent, true) : this.#doc.contents
-    if (isMap(map)) {
-      for (const pair of map.items) {
-        if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
-          return this.#lines.linePos(pair.key.range[0]).line
-        }
-      }
+    if (!isMap(map)) return undefined
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return this.#lines.linePos(pair.key.range[0]).line
     }
-    return this.lineOf(parent)
+    return undefined
   }
 }

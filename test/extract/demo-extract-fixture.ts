@@ -1,14 +1,10 @@
 import Database from 'better-sqlite3'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
-import { loadMapping } from '../../src/config/load-mapping.js'
 import { createDemoDatabase } from '../../src/demo/create-demo-database.js'
-import { historicalWindow } from '../../src/extract/extract-window.js'
-import { planSample } from '../../src/extract/plan-sample.js'
-import { runHistoricalExtract, type HistoricalExtractResult } from '../../src/extract/run-historical-extract.js'
-import { createSource } from '../../src/source/create-source.js'
+import type { HistoricalExtractResult } from '../../src/extract/run-historical-extract.js'
+import { runExtract } from './run-extract.js'
 
 const DEMO_MAPPING = readFileSync(new URL('../../../mappings/demo-sqlite.yaml', import.meta.url), 'utf8')
 
@@ -44,49 +40,10 @@ export class DemoExtractFixture {
   }
 
   async extract(options: { mappingFile?: string; phase?: 'sample' | 'full'; endDate?: string; from?: string; sampleSize?: number; seed?: string } = {}): Promise<HistoricalExtractResult> {
-    const { mapping } = loadMapping(options.mappingFile ?? this.mapping())
-    const window = historicalWindow({ endDate: options.endDate ?? '2026-10-15', from: options.from, launchDate: mapping.launchDate })
-    const source = createSource(mapping, { env: {} })
-    try {
-      const premises =
-        options.phase === 'sample'
-          ? (await planSample(mapping, source, window, { seed: options.seed ?? '1', sampleSize: options.sampleSize ?? 300 })).premises
-          : undefined
-      return await runHistoricalExtract({
-        mapping,
-        source,
-        phase: options.phase ?? 'full',
-        window,
-        premises,
-        outDir: mapping.output.folder,
-        tmpDir: this.dir,
-        log: () => {},
-      })
-    } finally {
-      await source.close()
-    }
+    return runExtract(options.mappingFile ?? this.mapping(), { ...options, endDate: options.endDate ?? '2026-10-15', tmpDir: this.dir })
   }
 
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true })
   }
-}
-
-/** The data rows of a written gz file as objects keyed by header name. */
-export function readRows(path: string): Record<string, string>[] {
-  const lines = gunzipSync(readFileSync(path)).toString('utf8').split('\n')
-  const header = lines[0]!.split('\t')
-  return lines
-    .slice(1)
-    .filter((line) => line !== '')
-    .map((line) => Object.fromEntries(line.split('\t').map((value, i) => [header[i]!, value])))
-}
-
-/** The decompressed content of a written file. */
-export function contentOf(path: string): string {
-  return gunzipSync(readFileSync(path)).toString('utf8')
-}
-
-export function filesIn(dir: string): string[] {
-  return readdirSync(dir).sort()
 }

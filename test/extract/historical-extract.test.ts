@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
+import { readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Decimal } from 'decimal.js'
 import { ToolkitError } from '../../src/errors/toolkit-error.js'
-import { contentOf, DemoExtractFixture, readRows } from './demo-extract-fixture.js'
+import { DemoExtractFixture } from './demo-extract-fixture.js'
+import { contentOf, readRows } from './run-extract.js'
 
 let demo: DemoExtractFixture
 before(() => {
@@ -116,6 +119,7 @@ describe('full historical extract of the demo database', () => {
       assert.match(error.details[0]!, /^read \d+: column customer_id differs between the rows of one read$/)
       return true
     })
+    assert.deepEqual(readdirSync(join(dirname(mappingFile), 'out')), [])
   })
 
   it('writes the split layout as a customer file (earlier stamp, one row per service point and account) and a usage file', async () => {
@@ -150,6 +154,9 @@ describe('sample historical extract', () => {
     const fullOfPremises = full.filter((row) => premises.has(row.premise_id))
     assert.deepEqual(fullOfPremises, first, 'every read of every picked premise, nothing else')
     assert.ok(first.some((row) => row.inactive_date !== ''), 'inactive accounts are in the sample')
+    const accountsPerServicePoint = new Map<string, Set<string>>()
+    for (const row of first) accountsPerServicePoint.set(row.service_point_id!, (accountsPerServicePoint.get(row.service_point_id!) ?? new Set()).add(row.account_id!))
+    assert.ok([...accountsPerServicePoint.values()].some((accounts) => accounts.size >= 2), 'move-out/move-in chains are in the sample')
     const spsPerPremise = new Map<string, Set<string>>()
     for (const row of first) spsPerPremise.set(row.premise_id!, (spsPerPremise.get(row.premise_id!) ?? new Set()).add(row.service_point_id!))
     assert.ok([...spsPerPremise.values()].some((sps) => sps.size >= 2), 'dual-fuel premises are in the sample')
