@@ -2,10 +2,16 @@ import yargs from 'yargs'
 import { categoryOf } from '../errors/error-codes.js'
 import { EXIT_CODES } from '../errors/exit-codes.js'
 import { isToolkitError, ToolkitError } from '../errors/toolkit-error.js'
+import { acceptCommand } from './commands/accept.command.js'
 import { checkCommand } from './commands/check.command.js'
 import { demoCommand } from './commands/demo.command.js'
 import { extractCommand } from './commands/extract.command.js'
+import { initCommand } from './commands/init.command.js'
 import { laterCommands } from './commands/later.commands.js'
+import { rejectCommand } from './commands/reject.command.js'
+import { scheduleCommand } from './commands/schedule.command.js'
+import { sendCommand } from './commands/send.command.js'
+import { statusCommand } from './commands/status.command.js'
 import { validateCommand } from './commands/validate.command.js'
 import { consoleOutput } from './output.js'
 import { runContext } from './run-context.js'
@@ -27,15 +33,21 @@ export async function main(argv: readonly string[]): Promise<void> {
       .scriptName('opower-extract')
       .usage('$0 <command> [options]\n\nBuilds Opower Legacy Billing files from a billing database, validates and delivers them.')
       .command(demoCommand(context))
+      .command(initCommand(context))
       .command(checkCommand(context))
       .command(extractCommand(context))
       .command(validateCommand(context))
+      .command(acceptCommand(context))
+      .command(rejectCommand(context))
+      .command(statusCommand(context))
+      .command(sendCommand(context))
+      .command(scheduleCommand(context))
       .command(laterCommands(context))
       .demandCommand(1, 'give a command; `opower-extract --help` lists them')
       .strict()
       .recommendCommands()
       .wrap(Math.min(110, process.stdout.columns || 100))
-      .epilogue('Exit codes: 0 ok, 3 not yet available, 64 usage, 65 data/validation, 66 unreadable input, 69 source query, 70 internal, 74 local I/O, 75 temporary (retry), 78 configuration, 130/143 interrupted. README.md explains each.')
+      .epilogue('Exit codes: 0 ok, 3 not yet available, 64 usage, 65 data/validation, 66 unreadable input, 69 source query, 70 internal, 74 local I/O, 75 temporary (retry), 76 database connection lost or stalled, 77 database access refused, 78 configuration, 130/143 interrupted. README.md explains each.')
       .fail((message, error) => {
         if (error) throw error
         throw new ToolkitError('USAGE_INVALID_ARGUMENT', message, { hint: 'see --help' })

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { resolveMappingPath, windowsOnlyPath } from '../platform/resolve-mapping-path.js'
 import { readTemplateHeader } from '../spec/read-template-header.js'
 import type { FileType } from '../spec/file-layout.js'
 import { didYouMean } from './did-you-mean.js'
@@ -15,6 +16,10 @@ export interface LoadedMapping {
   readonly mapping: Mapping
   /** `file:line key: message` lines, for the terminal. */
   readonly warnings: readonly string[]
+  /** The mapping as written (after the schema), for checks that report against the author's own keys. */
+  readonly written: WrittenMapping
+  /** `file:line key` of a key path, so later checks point at the line the author wrote. */
+  readonly where: (path: readonly PropertyKey[]) => string
 }
 
 /**
@@ -32,10 +37,10 @@ export function loadMapping(file: string): LoadedMapping {
     })
   }
   const { locator, data, syntaxErrors } = YamlLocator.parse(text)
-  const errors: string[] = syntaxErrors.map((error) => `${file}:${error.line}: YAML syntax: ${error.message}`)
+  const errors: string[] = syntaxErrors.map((error) => `${file}:${error.line}: YAML syntax: ${error.message}${duplicateKeyHint(text, error)}`)
   const warnings: string[] = []
-  const at = (path: readonly PropertyKey[], message: string, hint?: string) =>
-    `${file}:${locator.lineOf(path)} ${path.length ? path.join('.') : '(top level)'}: ${message}${hint ? ` (${hint})` : ''}`
+  const where = (path: readonly PropertyKey[]) => `${file}:${locator.lineOf(path)} ${path.length ? path.join('.') : '(top level)'}`
+  const at = (path: readonly PropertyKey[], message: string, hint?: string) => `${where(path)}: ${message}${hint ? ` (${hint})` : ''}`
 
   if (errors.length === 0) {
     const parsed = mappingSchema.safeParse(data ?? {}, { reportInput: true })
@@ -54,7 +59,7 @@ export function loadMapping(file: string): LoadedMapping {
             warning: (path, message, hint) => warnings.push(at(path, message, hint)),
           })
         }
-        if (errors.length === 0) return { mapping, warnings }
+        if (errors.length === 0) return { mapping, warnings, written, where }
       }
     }
   }
@@ -78,14 +83,25 @@ function readTemplateHeaders(
       : (Object.entries(given).filter(([, path]) => path !== undefined) as [FileType, string][])
   const headers: Partial<Record<FileType, readonly string[]>> = {}
   for (const [fileType, path] of entries) {
+    if (windowsOnlyPath(path)) {
+      errors.push(at(['columns_from'], `"${path}" is a Windows path, and this machine runs ${process.platform}`, 'give the template path on this machine, or relative to the mapping file'))
+      continue
+    }
     try {
-      headers[fileType] = readTemplateHeader(resolve(dirname(file), path))
+      headers[fileType] = readTemplateHeader(resolveMappingPath(dirname(resolve(file)), path))
     } catch (error) {
       const message = error instanceof ToolkitError ? error.message : String(error)
       errors.push(at(['columns_from'], message, error instanceof ToolkitError ? error.hint : undefined))
     }
   }
   return headers
+}
+
+/** YAML names no key when one repeats; the line does, and a repeated column is a common copy-paste slip. */
+function duplicateKeyHint(text: string, error: { line: number; message: string }): string {
+  if (!/keys must be unique/i.test(error.message)) return ''
+  const key = /^\s*(?:-\s*)?["']?([^"':#]+?)["']?\s*:/.exec(text.split(/\r?\n/)[error.line - 1] ?? '')?.[1]
+  return key ? ` ("${key}" is written twice in the same map: keep one)` : ''
 }
 
 function describeIssue(file: string, locator: YamlLocator, issue: z.core.$ZodIssue): string {

@@ -1,4 +1,6 @@
+import { windowsOnlyPath } from '../platform/resolve-mapping-path.js'
 import { KNOWN_COLUMN_NAMES } from '../spec/legacy-billing-v1.js'
+import { sqlUsesDeclaredAliases } from './declared-aliases-rule.js'
 import { didYouMean } from './did-you-mean.js'
 import { DERIVED_COLUMNS, type Mapping } from './mapping.js'
 import type { WrittenMapping } from './mapping.schema.js'
@@ -158,6 +160,23 @@ const fuelsAreConsistent: MappingRule = ({ written, error }) => {
   if (Object.keys(written.usage.fuels).length === 0) error(['usage', 'fuels'], 'declare at least one fuel')
 }
 
+/** A mapping copied from a Windows server keeps its `C:\…` paths; elsewhere they would become odd folder names. */
+const pathsFitThisMachine: MappingRule = ({ written, error }) => {
+  const paths: [PropertyKey[], unknown][] = [
+    [['output', 'folder'], written.output.folder],
+    [['output', 'state'], written.output.state],
+    [['source', 'connection', 'filename'], written.source.connection.filename],
+    [['delivery', 'archive'], written.delivery?.archive],
+    [['delivery', 'local', 'folder'], written.delivery?.local?.folder],
+    [['delivery', 'sftp', 'known_hosts'], written.delivery?.sftp?.known_hosts],
+  ]
+  for (const [path, value] of paths) {
+    if (typeof value === 'string' && windowsOnlyPath(value)) {
+      error(path, `"${value}" is a Windows path, and this machine runs ${process.platform}`, 'write a path of this machine, or one relative to the mapping file (\\ and / both work as separators)')
+    }
+  }
+}
+
 const connectionFitsDialect: MappingRule = ({ written, error }) => {
   const { dialect, connection } = written.source
   if (dialect === 'sqlite' && !connection.filename) error(['source', 'connection'], 'sqlite needs filename')
@@ -183,4 +202,6 @@ export const MAPPING_RULES: readonly MappingRule[] = [
   columnOptionsFit,
   fuelsAreConsistent,
   connectionFitsDialect,
+  sqlUsesDeclaredAliases,
+  pathsFitThisMachine,
 ]

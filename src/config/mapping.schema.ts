@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { deliverySchema } from './delivery.schema.js'
 
 /**
  * The mapping file as written by a mapping author (YAML, snake_case keys). Every key carries a description
@@ -10,6 +11,9 @@ const sql = (description: string) => z.string().min(1).meta({ description })
 const dateString = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
+  .refine((value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+    message: 'expected a date of the calendar (month 01–12, a day the month has)',
+  })
   .meta({ description: 'A calendar date, YYYY-MM-DD.' })
 
 /** A value that may be a secret reference: `${env:NAME}` or `${file:PATH}` (Windows paths too). */
@@ -35,8 +39,43 @@ const connectionSchema = z
     trust_server_certificate: z
       .boolean()
       .optional()
-      .meta({ description: 'mssql: accept a self-signed server certificate (default false).' }),
+      .meta({ description: 'mssql, postgres, mysql: accept a server certificate that cannot be verified, e.g. self-signed (default false).' }),
     domain: secretable.optional().meta({ description: 'mssql: Windows domain for NTLM authentication.' }),
+    config_dir: z
+      .string()
+      .optional()
+      .meta({ description: 'oracle: folder holding tnsnames.ora (for a TNS alias in connect_string) and sqlnet files, relative to the mapping file.' }),
+    wallet_location: z
+      .string()
+      .optional()
+      .meta({ description: 'oracle thin mode: folder of the ewallet.pem wallet for TLS (mTLS) connections, relative to the mapping file.' }),
+    wallet_password: secretable.optional().meta({ description: 'oracle thin mode: password of the wallet; a ${env:…} or ${file:…} reference.' }),
+    lib_dir: z
+      .string()
+      .optional()
+      .meta({ description: 'oracle thick mode: folder of the Oracle Instant Client libraries (default: the system library path).' }),
+    call_timeout: z
+      .number()
+      .min(0)
+      .optional()
+      .meta({ description: 'oracle: seconds one round trip to the database may take before it fails (default 0 = no limit).' }),
+    instance_name: secretable.optional().meta({ description: 'mssql: named instance (e.g. BILLING), found through the SQL Browser instead of a port.' }),
+    request_timeout: z
+      .number()
+      .min(0)
+      .optional()
+      .meta({ description: 'mssql: seconds a query may take to send its first row (default 0 = no limit; the driver default of 15 s breaks big extracts).' }),
+    read_only_intent: z
+      .boolean()
+      .optional()
+      .meta({ description: 'mssql: connect with ApplicationIntent=ReadOnly (an Always On readable secondary).' }),
+    isolation: z
+      .enum(['snapshot', 'read_committed'])
+      .optional()
+      .meta({ description: 'mssql: snapshot (default; the database must allow SNAPSHOT isolation or READ_COMMITTED_SNAPSHOT) or read_committed (locking reads, no consistent view).' }),
+    schema: secretable.optional().meta({ description: 'postgres: schema searched for unqualified table names (search_path), e.g. cisadm.' }),
+    ssl: z.boolean().optional().meta({ description: 'postgres, mysql: connect with TLS, verifying the server certificate (default false).' }),
+    ssl_ca: z.string().optional().meta({ description: 'postgres, mysql: CA certificate file (PEM) the server certificate is checked against, relative to the mapping file.' }),
   })
   .meta({ description: 'How to reach the billing database. Secrets only as references.' })
 
@@ -146,6 +185,23 @@ const changeSchema = z
   })
   .meta({ description: 'How changes of an entity are detected for incremental files.' })
 
+const durationText = (description: string) =>
+  z
+    .string()
+    .regex(/^\d+[smhd]$/, 'expected a number and a unit s, m, h or d, e.g. 30m or 1d')
+    .meta({ description })
+
+const incrementalSchema = z
+  .strictObject({
+    lookback: durationText('How far before the previous upper bound each incremental re-reads changes, so late commits are not lost (default 1d; more than 1h where the database clock follows daylight saving time).').optional(),
+    settle_lag: durationText('The upper bound stays this far behind the database clock, so open transactions can commit (default 10m).').optional(),
+    empty_incremental: z
+      .enum(['header_only', 'skip'])
+      .optional()
+      .meta({ description: 'A window with no change: header_only (default) writes files with only the header; skip writes none. Either way the run advances the state once accepted.' }),
+  })
+  .meta({ description: 'Incremental windows (DESIGN: lookback, settle lag, empty incrementals).' })
+
 export const ENTITIES = ['reads', 'accounts', 'customers', 'premises', 'service_points'] as const
 
 export const mappingSchema = z
@@ -214,6 +270,11 @@ export const mappingSchema = z
     source: z.strictObject({
       dialect: z.enum(DIALECT_NAMES).meta({ description: 'Database kind.' }),
       connection: connectionSchema,
+      stall_timeout: z
+        .string()
+        .regex(/^\d+[smhd]$/, 'expected a number and a unit s, m, h or d, e.g. 10m')
+        .optional()
+        .meta({ description: 'Watchdog: a query that delivers no row for this long fails the run with SOURCE_STALLED and its connection is closed (default 10m).' }),
     }),
     from: tableSchema.optional().meta({ description: 'The table one row per usage quantity comes from.' }),
     joins: z.array(joinSchema).optional().meta({ description: 'Joined tables, in order.' }),
@@ -225,10 +286,12 @@ export const mappingSchema = z
       .meta({ description: 'Values bound to :name parameters of `select`.' }),
     reads: readsSchema,
     usage: usageSchema,
+    incremental: incrementalSchema.optional(),
     change_detection: z
       .partialRecord(z.enum(ENTITIES), changeSchema)
       .optional()
       .meta({ description: 'Per entity, how incremental extracts find changes.' }),
+    delivery: deliverySchema.optional(),
     columns: z.record(z.string(), columnSchema).meta({ description: 'Spec columns by name.' }),
   })
   .meta({ title: 'opower-extract mapping', description: 'Maps billing tables to Opower Legacy Billing columns.' })

@@ -1,5 +1,6 @@
 import type { CleaningPolicy } from '../writer/cleaning-policy.js'
 import type { FileSpec, Layout, ServicePointIdMode } from '../spec/file-layout.js'
+import type { DeliverySettings } from './delivery-settings.js'
 import type { DialectName } from './mapping.schema.js'
 
 /** Where a spec column's value comes from. `derived` columns are computed from `reads` and `usage`. */
@@ -71,6 +72,8 @@ export interface Mapping {
     readonly dialect: DialectName
     /** Connection values with secret references still unresolved (resolved only when connecting). */
     readonly connection: Readonly<Record<string, string | number | boolean | undefined>>
+    /** Watchdog: seconds a query may go without delivering a row before the run fails. */
+    readonly stallTimeoutSeconds: number
   }
   readonly query: QuerySource
   readonly reads: {
@@ -92,6 +95,15 @@ export interface Mapping {
     readonly decimals: number
   }
   readonly changeDetection: Readonly<Record<string, { readonly timestamp?: string; readonly diff?: true }>>
+  readonly incremental: {
+    /** Seconds before the previous upper bound that each incremental re-reads. */
+    readonly lookbackSeconds: number
+    /** Seconds the upper bound stays behind the database clock. */
+    readonly settleLagSeconds: number
+    readonly emptyIncremental: 'header_only' | 'skip'
+  }
+  /** Where `send` and `run` deliver; undefined when the mapping has no `delivery` section. */
+  readonly delivery: DeliverySettings | undefined
   /** Every column of every file of the layout, by name. */
   readonly columns: ReadonlyMap<string, ColumnRule>
 }

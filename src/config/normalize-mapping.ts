@@ -1,5 +1,7 @@
 import { dirname, resolve } from 'node:path'
+import { resolveMappingPath } from '../platform/resolve-mapping-path.js'
 import { fileSpecsOf, type FileType } from '../spec/file-layout.js'
+import { normalizeDelivery } from './delivery-settings.js'
 import { DERIVED_COLUMNS, type ColumnRule, type ColumnSource, type DerivedColumn, type Mapping } from './mapping.js'
 import type { WrittenColumn, WrittenMapping } from './mapping.schema.js'
 
@@ -12,7 +14,7 @@ export function normalizeMapping(
   const dir = dirname(resolve(file))
   const servicePointIdInFull = written.full_layout_service_point_id ?? 'once'
   const fileSpecs = fileSpecsOf(written.layout, { servicePointIdInFull, templateHeaders })
-  const folder = resolve(dir, written.output.folder)
+  const folder = resolveMappingPath(dir, written.output.folder)
   const columns = new Map<string, ColumnRule>()
   for (const spec of fileSpecs) {
     for (const column of spec.columns) {
@@ -21,7 +23,11 @@ export function normalizeMapping(
     }
   }
   const connection: Record<string, string | number | boolean | undefined> = { ...written.source.connection }
-  if (typeof connection.filename === 'string') connection.filename = resolve(dir, connection.filename)
+  if (typeof connection.filename === 'string') connection.filename = resolveMappingPath(dir, connection.filename)
+  if (typeof connection.ssl_ca === 'string') connection.ssl_ca = resolveMappingPath(dir, connection.ssl_ca)
+  for (const key of ['config_dir', 'wallet_location', 'lib_dir'] as const) {
+    if (typeof connection[key] === 'string') connection[key] = resolveMappingPath(dir, connection[key])
+  }
 
   return {
     file,
@@ -37,7 +43,7 @@ export function normalizeMapping(
     fileSpecs,
     output: {
       folder,
-      state: written.output.state ? resolve(dir, written.output.state) : resolve(folder, '..', 'state'),
+      state: written.output.state ? resolveMappingPath(dir, written.output.state) : resolve(folder, '..', 'state'),
       compression: written.output.compression ?? 'gz',
       maxRowsPerFile: written.output.max_rows_per_file ?? 0,
     },
@@ -48,7 +54,7 @@ export function normalizeMapping(
     },
     maxRejects: written.max_rejects ?? 0,
     allowNegativeUsage: written.allow_negative_usage ?? false,
-    source: { dialect: written.source.dialect, connection },
+    source: { dialect: written.source.dialect, connection, stallTimeoutSeconds: seconds(written.source.stall_timeout ?? '10m') },
     query: written.select
       ? { kind: 'select', select: written.select, parameters: written.parameters ?? {} }
       : {
@@ -82,8 +88,21 @@ export function normalizeMapping(
       decimals: written.usage.decimals ?? 3,
     },
     changeDetection: written.change_detection ?? {},
+    incremental: {
+      lookbackSeconds: seconds(written.incremental?.lookback ?? '1d'),
+      settleLagSeconds: seconds(written.incremental?.settle_lag ?? '10m'),
+      emptyIncremental: written.incremental?.empty_incremental ?? 'header_only',
+    },
+    delivery: written.delivery ? normalizeDelivery(written.delivery, dir, folder) : undefined,
     columns,
   }
+}
+
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
+
+/** `30m` → 1800 (the schema already checked the form). */
+function seconds(text: string): number {
+  return Number(text.slice(0, -1)) * SECONDS_PER_UNIT[text.slice(-1)]!
 }
 
 function columnRule(name: string, written: WrittenColumn | undefined): ColumnRule {

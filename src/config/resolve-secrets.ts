@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { resolveMappingPath, windowsOnlyPath } from '../platform/resolve-mapping-path.js'
 
 const REFERENCE = /^\$\{(env|file):(.+)\}$/
 
@@ -14,16 +14,19 @@ export interface SecretSources {
 /**
  * Resolves `${env:NAME}` and `${file:PATH}` references in connection values, at connection time only, so
  * secrets never sit in the mapping file, the state or a log. A `${file:…}` value is the file's content
- * without its final line break; Windows paths such as `${file:C:\secrets\db.txt}` work as written.
+ * without its final line break (LF or CRLF); Windows paths such as `${file:C:\secrets\db.txt}` and
+ * `${file:..\secrets\db.txt}` work as written on Windows (see `resolveMappingPath`).
  */
 export function resolveSecrets(
   values: Readonly<Record<string, string | number | boolean | undefined>>,
   sources: SecretSources,
   mappingFile: string,
+  /** Where the values sit in the mapping, for messages. */
+  keyPath = 'source.connection',
 ): Record<string, string | number | boolean | undefined> {
   const resolved: Record<string, string | number | boolean | undefined> = {}
   for (const [key, value] of Object.entries(values)) {
-    resolved[key] = typeof value === 'string' ? resolveOne(key, value, sources, mappingFile) : value
+    resolved[key] = typeof value === 'string' ? resolveOne(`${keyPath}.${key}`, value, sources, mappingFile) : value
   }
   return resolved
 }
@@ -35,17 +38,22 @@ function resolveOne(key: string, value: string, sources: SecretSources, mappingF
   if (kind === 'env') {
     const found = sources.env[name]
     if (found === undefined || found === '') {
-      throw new ToolkitError('MAPPING_SECRET_MISSING', `${mappingFile} source.connection.${key}: environment variable ${name} is not set`, {
+      throw new ToolkitError('MAPPING_SECRET_MISSING', `${mappingFile} ${key}: environment variable ${name} is not set`, {
         hint: `set ${name} in the environment of the job that runs opower-extract`,
       })
     }
     return found
   }
-  const path = isAbsolute(name) || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('\\\\') ? name : resolve(sources.baseDir, name)
+  if (windowsOnlyPath(name)) {
+    throw new ToolkitError('MAPPING_SECRET_MISSING', `${mappingFile} ${key}: ${name} is a Windows path, and this machine runs ${process.platform}`, {
+      hint: 'point ${file:…} at the secret file on this machine (a path relative to the mapping file works everywhere)',
+    })
+  }
+  const path = resolveMappingPath(sources.baseDir, name)
   try {
     return readFileSync(path, 'utf8').replace(/\r?\n$/, '')
   } catch (cause) {
-    throw new ToolkitError('MAPPING_SECRET_MISSING', `${mappingFile} source.connection.${key}: cannot read secret file ${path}`, {
+    throw new ToolkitError('MAPPING_SECRET_MISSING', `${mappingFile} ${key}: cannot read secret file ${path}`, {
       cause,
       hint: 'check the path and that the job user may read the file',
     })

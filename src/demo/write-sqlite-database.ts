@@ -1,7 +1,8 @@
-import { existsSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { renameWithRetrySync } from '../platform/rename-with-retry.js'
 import { SQLITE_TYPES, primaryKeyName, type TableCounts, type TableDef, type TableRow } from './table-schema.js'
 
 /** Options of `writeSqliteDatabase`. */
@@ -134,7 +135,7 @@ function replace(tempPath: string, path: string): void {
   try {
     // A journal or WAL left beside an old file would be replayed into the new one: remove them first.
     for (const suffix of ['-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true })
-    renameSync(tempPath, path)
+    renameWithRetrySync(tempPath, path)
   } catch (cause) {
     throw new ToolkitError('OUTPUT_NOT_WRITABLE', `${path}: cannot move the new database into place`, {
       hint: 'check the permissions of the file and its folder',

@@ -13,6 +13,8 @@ export const EXIT_CODES = {
   internal: 70,
   io: 74,
   temporary: 75,
+  lost: 76,
+  access: 77,
   config: 78,
   unavailable: 3,
   interrupted: 130,

@@ -12,6 +12,8 @@ export interface ExtractCounts {
   rejected: number
   /** Older versions of a period replaced by a later one in the same file. */
   superseded: number
+  /** Incremental: reads identical to accepted ones (and unchanged accounts) left out. */
+  suppressed: number
   /** Reads left out on purpose, by reason. */
   excluded: Record<string, number>
   /** Read keys whose rows disagree on mapped columns or repeat a detail key: a join fans out. */
@@ -19,7 +21,7 @@ export interface ExtractCounts {
 }
 
 export function emptyCounts(): ExtractCounts {
-  return { sourceReadKeys: 0, sourceRows: 0, reads: 0, written: 0, cleaned: 0, rejected: 0, superseded: 0, excluded: {}, fanOut: 0 }
+  return { sourceReadKeys: 0, sourceRows: 0, reads: 0, written: 0, cleaned: 0, rejected: 0, superseded: 0, suppressed: 0, excluded: {}, fanOut: 0 }
 }
 
 export function totalExcluded(counts: ExtractCounts): number {

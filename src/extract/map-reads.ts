@@ -89,7 +89,13 @@ function mapGroup(group: readonly ReadRecord[], options: MapReadsOptions): Mappe
   if (!cleaned.ok) return reject(columns[cleaned.column]!, cleaned.reason)
   return {
     kind: 'row',
-    row: { ...keys, values: cleaned.values as string[], duration: derived.duration!, cleaned: cleaned.cleanedColumns.length > 0 },
+    row: {
+      ...keys,
+      values: cleaned.values as string[],
+      duration: derived.duration!,
+      cleaned: cleaned.cleanedColumns.length > 0,
+      ...(fields.flag === undefined ? {} : { inWindow: field(fields.flag) === '1' }),
+    },
   }
 }
 

@@ -12,6 +12,13 @@ export interface OutputRow {
   readonly dateTo: string
   readonly duration: string
   readonly cleaned: boolean
+  /** Incremental: whether the read changed within the window (false: only its account changed). */
+  readonly inWindow?: boolean
+  /**
+   * Split layout: which file the row goes to. Absent: both (a usage row, and the customer row of its
+   * service point and account).
+   */
+  readonly part?: 'usage' | 'customer'
 }
 
 /** A read that could not be written, with what the rejects file shows (keys and reason, no personal data). */

@@ -13,6 +13,8 @@ export interface ReadQueryFields {
   readonly unit: number
   readonly fuel: number
   readonly detailKey: number | undefined
+  /** Field of `ReadFilter.flag`: '1' where the row meets it. */
+  readonly flag: number | undefined
   /** Field index of each spec column mapped with `sql`. */
   readonly columns: ReadonlyMap<string, number>
   readonly count: number
@@ -25,6 +27,12 @@ export interface ReadQuery {
   readonly fields: ReadQueryFields
 }
 
+/** A SQL condition with its `?` bindings, in order. */
+export interface SqlCondition {
+  readonly sql: string
+  readonly bindings: readonly unknown[]
+}
+
 /** Restrictions of one extract: the read-date window and, for samples, a list of premises. */
 export interface ReadFilter {
   /** Inclusive first read date, YYYY-MM-DD. */
@@ -32,6 +40,10 @@ export interface ReadFilter {
   /** Exclusive upper bound: the day after the end date, YYYY-MM-DD. */
   readonly toExclusive: string
   readonly premises?: readonly string[]
+  /** Incremental: a further condition (the change window, changed entities). */
+  readonly where?: SqlCondition
+  /** Incremental: a condition each row reports as a field (`ReadQueryFields.flag`) instead of being filtered by it. */
+  readonly flag?: SqlCondition
 }
 
 /**
@@ -54,6 +66,7 @@ export function buildReadQuery(mapping: Mapping, dialect: SourceDialect, filter:
   const unit = add(usage.unit)
   const fuel = add(usage.fuel)
   const detailKey = usage.detailKey !== undefined ? add(usage.detailKey) : undefined
+  const flag = filter.flag ? add(`CASE WHEN ${filter.flag.sql} THEN '1' ELSE '0' END`) : undefined
   const columns = new Map<string, number>()
   for (const rule of mapping.columns.values()) {
     if (rule.source.kind !== 'sql') continue
@@ -61,13 +74,14 @@ export function buildReadQuery(mapping: Mapping, dialect: SourceDialect, filter:
     columns.set(rule.name, add(expression))
   }
 
-  const { from, bindings } = fromClause(mapping)
+  const { from, bindings: fromBindings } = fromClause(mapping)
+  const bindings = [...(filter.flag?.bindings ?? []), ...fromBindings]
   const where = whereClause(mapping, dialect, filter, bindings)
   const sql = `SELECT ${select.map((expression, i) => `${expression} AS f${i}`).join(', ')}\nFROM ${from}\nWHERE ${where}`
   return {
     sql,
     bindings,
-    fields: { readKey, dateTo, startDate, duration, version, quantity, unit, fuel, detailKey, columns, count: select.length },
+    fields: { readKey, dateTo, startDate, duration, version, quantity, unit, fuel, detailKey, flag, columns, count: select.length },
   }
 }
 
@@ -90,7 +104,8 @@ export function buildPremiseQuery(mapping: Mapping, dialect: SourceDialect, filt
   }
 }
 
-function fromClause(mapping: Mapping): { from: string; bindings: unknown[] } {
+/** The FROM of the read query (tables and joins, or the hand-written SELECT) with its bindings. */
+export function fromClause(mapping: Mapping): { from: string; bindings: unknown[] } {
   const query = mapping.query
   if (query.kind === 'select') {
     const { sql, bindings } = namedToPositional(query.select, query.parameters, `${mapping.file} select`)
@@ -106,6 +121,10 @@ function whereClause(mapping: Mapping, dialect: SourceDialect, filter: ReadFilte
   // Half-open on the day after the end date, so a TIMESTAMP read date on the end date is included.
   conditions.push(`${mapping.reads.dateTo} >= ${dialect.dateParam()}`, `${mapping.reads.dateTo} < ${dialect.dateParam()}`)
   bindings.push(filter.from, filter.toExclusive)
+  if (filter.where) {
+    conditions.push(`(${filter.where.sql})`)
+    bindings.push(...filter.where.bindings)
+  }
   if (filter.premises) {
     conditions.push(`${sqlOf(mapping, 'premise_id')} IN (${filter.premises.map(() => '?').join(', ')})`)
     bindings.push(...filter.premises)
@@ -113,7 +132,8 @@ function whereClause(mapping: Mapping, dialect: SourceDialect, filter: ReadFilte
   return conditions.join('\n  AND ')
 }
 
-function sqlOf(mapping: Mapping, column: string): string {
+/** The SQL expression of a column mapped with `sql`. */
+export function sqlOf(mapping: Mapping, column: string): string {
   const source = mapping.columns.get(column)?.source
   if (source?.kind !== 'sql') throw new Error(`${column} must be mapped with sql`)
   return source.sql

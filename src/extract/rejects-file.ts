@@ -1,7 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import { join } from 'node:path'
+import { renameWithRetry } from '../platform/rename-with-retry.js'
+import { restrictToOwner } from '../platform/restrict-to-owner.js'
 import type { RejectedRead } from './output-row.js'
 
 const HEADER = ['read_key', 'service_point_id', 'account_id', 'date_to', 'column', 'reason']
@@ -46,7 +48,8 @@ export class RejectsFile {
       return undefined
     }
     const path = join(this.#dir, `${firstFileName.replace(/\.(gz|zip)$/, '')}.rejects.tsv`)
-    await rename(this.#partPath, path)
+    restrictToOwner(this.#partPath)
+    await renameWithRetry(this.#partPath, path)
     return path
   }
 }

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
-import type { Source } from '../source/create-source.js'
+import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
+import type { Source, SourceReader, SourceSnapshot } from '../source/create-source.js'
+import { mappingKeyOf } from '../state/mapping-key.js'
 import { StateStore } from '../state/state-store.js'
 import { acquireWorkspaceLock } from '../state/workspace-lock.js'
 import { validateFile } from '../validate/validate-file.js'
@@ -11,6 +12,7 @@ import type { ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
 import { sortRecords } from '../writer/sort-records.js'
 import { compactDate } from './calendar-date.js'
+import { DeliveryLedger } from './delivery-ledger.js'
 import { dropSuperseded } from './drop-superseded.js'
 import { emptyCounts, totalExcluded, type ExtractCounts } from './extract-counts.js'
 import type { HistoricalWindow } from './extract-window.js'
@@ -19,6 +21,7 @@ import { outputColumns, type OutputRow } from './output-row.js'
 import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
 import { compareReadRecords, toReadRecord, type ReadRecord } from './read-record.js'
 import { RejectsFile } from './rejects-file.js'
+import { rowHashes } from './row-hashes.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
 
 export type HistoricalPhase = 'sample' | 'full'
@@ -55,14 +58,21 @@ const PREMISES_PER_QUERY = 900
  * disk, maps and writes the layout's files, reconciles the counts and validates every file it wrote.
  */
 export async function runHistoricalExtract(options: HistoricalExtractOptions): Promise<HistoricalExtractResult> {
-  const { mapping, source, window, log } = options
-  mkdirSync(options.outDir, { recursive: true, mode: 0o700 })
+  const { mapping, window, log } = options
+  makeOwnerOnlyDir(options.outDir)
   const release = acquireWorkspaceLock(mapping.output.state, `extract --phase ${options.phase}`, (owner) =>
     log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
   )
   const state = StateStore.open(mapping.output.state)
+  // Counts and reads see one consistent state of the database, so reconciliation compares like with like.
+  let snapshot: SourceSnapshot | undefined
   try {
+    snapshot = await options.source.snapshot()
+    const source: SourceReader = snapshot
     const runId = state.nextRunId(options.phase)
+    const seq = state.nextRunSeq()
+    state.discardUnrecordedRows()
+    const ledger = new DeliveryLedger(state, seq, mapping, rowHashes(mapping))
     const counts = emptyCounts()
     const filters = readFilters(window, options.premises)
     for (const filter of filters) {
@@ -97,14 +107,16 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
     const rows = progress(dropSuperseded(writeRejects(mapped, rejects, counts), counts), counts, log)
     let files: LayoutFile[]
     try {
-      files = await writeLayoutFiles(rows, { mapping, columns, dir: options.outDir, tmpDir: options.tmpDir, nextTimestamp, signal: options.signal })
+      files = await writeLayoutFiles(ledger.track(rows), { mapping, columns, dir: options.outDir, tmpDir: options.tmpDir, nextTimestamp, signal: options.signal })
     } finally {
       await rejects.close()
     }
     const rejectsFile = await rejects.publish(files[0]?.fileName)
+    await snapshot.close()
 
     const problem = reconcile(counts, fanOuts)
     if (problem) {
+      ledger.discard()
       await Promise.all([...files.map((file) => rm(file.path, { force: true })), rejectsFile ? rm(rejectsFile, { force: true }) : undefined])
       throw problem
     }
@@ -115,9 +127,13 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
       validated.push({ ...file, validation })
     }
     const valid = validated.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
+    ledger.finish(files)
     state.recordRun(
       {
         runId,
+        seq,
+        mappingKey: mappingKeyOf(mapping),
+        window: { kind: 'historical', from: window.from, end: window.end },
         phase: options.phase,
         mappingFile: mapping.file,
         createdAt: now().toISOString(),
@@ -131,6 +147,8 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
     )
     return { runId, files: validated, rejectsFile, counts, valid }
   } finally {
+    // After a failure: closes (destroys) the connection; the failure itself is what the caller needs.
+    await snapshot?.close().catch(() => {})
     state.close()
     release()
   }
@@ -144,14 +162,14 @@ function readFilters(window: HistoricalWindow, premises: readonly string[] | und
   return filters.length ? filters : [{ ...base, premises: [''] }]
 }
 
-async function* streamReadRecords(source: Source, mapping: Mapping, filters: readonly ReadFilter[], signal?: AbortSignal): AsyncGenerator<ReadRecord> {
+async function* streamReadRecords(source: SourceReader, mapping: Mapping, filters: readonly ReadFilter[], signal?: AbortSignal): AsyncGenerator<ReadRecord> {
   for (const filter of filters) {
     const query = buildReadQuery(mapping, source.dialect, filter)
     for await (const row of source.stream(query.sql, query.bindings, { signal })) yield toReadRecord(row, query.fields, mapping)
   }
 }
 
-async function* writeRejects(mapped: AsyncIterable<MappedRead>, rejects: RejectsFile, counts: ExtractCounts): AsyncGenerator<OutputRow> {
+export async function* writeRejects(mapped: AsyncIterable<MappedRead>, rejects: RejectsFile, counts: ExtractCounts): AsyncGenerator<OutputRow> {
   for await (const item of mapped) {
     if (item.kind === 'row') yield item.row
     else if (item.kind === 'rejected') {
@@ -161,7 +179,7 @@ async function* writeRejects(mapped: AsyncIterable<MappedRead>, rejects: Rejects
   }
 }
 
-async function* progress(rows: AsyncIterable<OutputRow>, counts: ExtractCounts, log: (line: string) => void): AsyncGenerator<OutputRow> {
+export async function* progress(rows: AsyncIterable<OutputRow>, counts: ExtractCounts, log: (line: string) => void): AsyncGenerator<OutputRow> {
   let lastReport = Date.now()
   for await (const row of rows) {
     counts.written++
@@ -174,26 +192,26 @@ async function* progress(rows: AsyncIterable<OutputRow>, counts: ExtractCounts, 
   }
 }
 
-/** Every read key of the window is written, rejected, superseded or excluded, once; otherwise the run fails. */
-function reconcile(counts: ExtractCounts, fanOuts: readonly string[]): ToolkitError | undefined {
+/** Every read key of the window is written, rejected, superseded, suppressed or excluded, once; otherwise the run fails. */
+export function reconcile(counts: ExtractCounts, fanOuts: readonly string[]): ToolkitError | undefined {
   if (counts.fanOut > 0) {
     return new ToolkitError('RECONCILIATION_FAILED', `${counts.fanOut} reads have rows that disagree: a join fans out`, {
       details: fanOuts,
       hint: 'a join matches several rows per read (e.g. two main customers of an account); tighten its ON condition',
     })
   }
-  const accounted = counts.written + counts.rejected + counts.superseded + totalExcluded(counts)
+  const accounted = counts.written + counts.rejected + counts.superseded + counts.suppressed + totalExcluded(counts)
   if (counts.reads !== counts.sourceReadKeys || accounted !== counts.reads) {
     return new ToolkitError(
       'RECONCILIATION_FAILED',
-      `the database has ${counts.sourceReadKeys} distinct reads in the window, the stream had ${counts.reads}, and ${accounted} were accounted for (written ${counts.written}, rejected ${counts.rejected}, superseded ${counts.superseded}, excluded ${totalExcluded(counts)})`,
+      `the database has ${counts.sourceReadKeys} distinct reads in the window, the stream had ${counts.reads}, and ${accounted} were accounted for (written ${counts.written}, rejected ${counts.rejected}, superseded ${counts.superseded}, suppressed ${counts.suppressed}, excluded ${totalExcluded(counts)})`,
       { hint: 'a read key maps to several service points or read dates (a join fans out), or the data changed during the extract; run again' },
     )
   }
   return undefined
 }
 
-function validationOptionsOf(mapping: Mapping, file: LayoutFile) {
+export function validationOptionsOf(mapping: Mapping, file: LayoutFile) {
   return defaultValidationOptions({
     expected: mapping.fileSpecs.find((spec) => spec.fileType === file.fileType),
     servicePointIdInFull: mapping.servicePointIdInFull,

@@ -124,10 +124,12 @@ class CustomerSpill {
     }
     try {
       for await (const row of rows) {
-        const key = `${row.servicePointId}\u0000${row.accountId}`
-        if (held && held.key !== key) await flush()
-        held = { key, record: this.#pick.map((index) => row.values[index]!) }
-        yield row
+        if (row.part !== 'usage') {
+          const key = `${row.servicePointId}\u0000${row.accountId}`
+          if (held && held.key !== key) await flush()
+          held = { key, record: this.#pick.map((index) => row.values[index]!) }
+        }
+        if (row.part !== 'customer') yield row
       }
       await flush()
     } finally {

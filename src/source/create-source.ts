@@ -1,75 +1,99 @@
-import knexFactory, { type Knex } from 'knex'
+import knexFactory from 'knex'
 import type { Mapping } from '../config/mapping.js'
 import type { DialectName } from '../config/mapping.schema.js'
 import { resolveSecrets, type SecretSources } from '../config/resolve-secrets.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { MssqlDialect } from './dialects/mssql-dialect.js'
+import { MysqlDialect } from './dialects/mysql-dialect.js'
+import { OracleDialect } from './dialects/oracle-dialect.js'
+import { PostgresDialect } from './dialects/postgres-dialect.js'
 import { SqliteDialect } from './dialects/sqlite-dialect.js'
+import { GuardedSession } from './guarded-session.js'
 import type { SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
 
 const DIALECTS: Partial<Record<DialectName, () => SourceDialect>> = {
   sqlite: () => new SqliteDialect(),
+  postgres: () => new PostgresDialect(),
+  // MariaDB speaks the MySQL protocol: one dialect for both.
+  mysql: () => new MysqlDialect(),
+  oracle: () => new OracleDialect(),
+  mssql: () => new MssqlDialect(),
 }
 
 export function createDialect(name: DialectName): SourceDialect {
   const make = DIALECTS[name]
   if (!make) {
     throw new ToolkitError('COMMAND_NOT_AVAILABLE', `the ${name} source is not available in this version`, {
-      hint: 'use a sqlite source for now; the other databases are being added',
+      hint: 'sqlite, postgres and mysql (MySQL or MariaDB) sources are',
     })
   }
   return make()
 }
 
-/** An open connection to the billing database of a mapping: the dialect plus a knex instance. */
-export interface Source {
+/**
+ * knex's pool prints "Connection Error: …" when it drops a connection that a session destroyed on
+ * purpose (after a stall or a lost connection); the run's own error already says what happened.
+ */
+const KNEX_LOG = {
+  warn(message: string) {
+    if (!String(message).startsWith('Connection Error:')) process.emitWarning(String(message), 'KnexWarning')
+  },
+}
+
+/** What extract code reads through: a dialect for SQL fragments, streamed and small queries. */
+export interface SourceReader {
   readonly dialect: SourceDialect
-  readonly knex: Knex
+  /** Streams rows; fails with a `SOURCE_*` error (never hangs) if the database stalls or the connection drops. */
   stream(sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncIterable<SourceRow>
   query(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]>
+}
+
+/** Reads that all see one consistent, read-only state of the database, on one connection. */
+export interface SourceSnapshot extends SourceReader {
+  /** Ends the snapshot; after a failed or abandoned read the connection is closed instead of reused. */
   close(): Promise<void>
 }
 
-/** Connects to the mapping's database; driver errors become `SOURCE_*` errors naming the mapping. */
+/** The billing database of a mapping. Each `stream`/`query` on it runs on a connection of its own. */
+export interface Source extends SourceReader {
+  /** Opens a read-only snapshot for the statements of one extract (counts, streams, lookups). */
+  snapshot(): Promise<SourceSnapshot>
+  close(): Promise<void>
+}
+
+/** Connects to the mapping's database; driver errors become `SOURCE_*` errors naming the mapping key. */
 export function createSource(mapping: Mapping, secrets: Omit<SecretSources, 'baseDir'>): Source {
   const dialect = createDialect(mapping.source.dialect)
   const connection = resolveSecrets(mapping.source.connection, { ...secrets, baseDir: mapping.dir }, mapping.file)
-  const knex = knexFactory(dialect.createKnexConfig(connection))
-  const wrap = (cause: unknown, sql: string): ToolkitError => sourceError(cause, mapping, sql)
+  const knex = knexFactory({ ...dialect.createKnexConfig(connection), log: KNEX_LOG })
+  const open = async (snapshot: boolean): Promise<GuardedSession> => GuardedSession.open(knex, dialect, mapping, snapshot)
   return {
     dialect,
-    knex,
     async *stream(sql, bindings, options) {
+      const session = await open(false)
       try {
-        yield* dialect.streamRows(knex, sql, bindings, options)
-      } catch (cause) {
-        if (options?.signal?.aborted) throw cause
-        throw wrap(cause, sql)
+        yield* session.stream(sql, bindings, options)
+      } finally {
+        await session.close()
       }
     },
     async query(sql, bindings) {
+      const session = await open(false)
       try {
-        return await dialect.queryRows(knex, sql, bindings)
-      } catch (cause) {
-        throw wrap(cause, sql)
+        return await session.query(sql, bindings)
+      } finally {
+        await session.close()
+      }
+    },
+    async snapshot() {
+      const session = await open(true)
+      return {
+        dialect,
+        stream: (sql, bindings, options) => session.stream(sql, bindings, options),
+        query: (sql, bindings) => session.query(sql, bindings),
+        close: () => session.close(),
       }
     },
     close: () => knex.destroy(),
   }
-}
-
-function sourceError(cause: unknown, mapping: Mapping, sql: string): ToolkitError {
-  if (cause instanceof ToolkitError) return cause
-  const message = cause instanceof Error ? cause.message : String(cause)
-  const connectionProblem = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|unable to open database|SQLITE_CANTOPEN|password authentication/i.test(message)
-  if (connectionProblem) {
-    return new ToolkitError('SOURCE_CONNECT_FAILED', `${mapping.file} source: cannot connect to the ${mapping.source.dialect} database: ${message}`, {
-      cause,
-      hint: 'check source.connection in the mapping and that the database is reachable from this host',
-    })
-  }
-  return new ToolkitError('SOURCE_QUERY_FAILED', `${mapping.file}: the database refused the extract query: ${message}`, {
-    cause,
-    details: [`SQL: ${sql.length > 2000 ? `${sql.slice(0, 2000)}…` : sql}`],
-    hint: 'a table, column or expression in the mapping does not exist in this database; `opower-extract check` prints the SQL per phase',
-  })
 }

@@ -10,20 +10,60 @@ export interface StreamOptions {
   readonly batchSize?: number
 }
 
+/** Connection values of a mapping with secrets resolved. */
+export type ConnectionValues = Readonly<Record<string, string | number | boolean | undefined>>
+
+/**
+ * What went wrong, in the terms a user acts on. `object` is the table or column the database named
+ * (as written in its message), so the caller can point at the mapping key that mentions it.
+ */
+export type SourceFailureKind = 'unreachable' | 'access' | 'missing-table' | 'missing-column' | 'lost' | 'query'
+export interface SourceFailure {
+  readonly kind: SourceFailureKind
+  readonly object?: string
+}
+
+export interface SessionOptions {
+  /** Open a read-only transaction whose reads all see one consistent snapshot of the database. */
+  readonly snapshot: boolean
+}
+
+/**
+ * One dedicated connection of the pool, used by one extract at a time, one statement at a time.
+ * Session settings (UTC time zone, no statement timeout spanning a cursor, …) are applied when it opens.
+ */
+export interface DialectSession {
+  /** Streams the rows of a query in bounded memory, with back-pressure. `sql` uses `?` placeholders. */
+  streamRows(sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncIterable<SourceRow>
+  /** Runs a small query and returns all its rows (counts, previews). */
+  queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]>
+  /**
+   * Calls `listener` when the connection fails outside a driver callback (socket reset, server-side
+   * kill): some drivers then leave a running stream hanging, so the caller fails it.
+   */
+  onConnectionLost(listener: (error: Error) => void): void
+  /** Ends the snapshot (if any) and returns the connection to the pool. */
+  end(): Promise<void>
+  /** Closes the connection at once (abort, stall, failure); it is never handed out again. */
+  destroy(): Promise<void>
+}
+
 /**
  * Everything that differs between databases, and the only place that names one. Generic code asks the
- * dialect for SQL fragments (date formatting, parameters) and for rows; it never tests the dialect's name.
+ * dialect for SQL fragments (date formatting, parameters) and for sessions; it never tests the dialect's name.
  *
  * ```ts
  * const dialect = createDialect('postgres')
  * const sql = `SELECT ${dialect.formatDate('r.read_dt')} FROM reads r WHERE r.read_dt >= ${dialect.dateParam()}`
- * for await (const row of dialect.streamRows(knex, sql, ['2025-01-01'])) console.log(row[0]) // '20250131'
+ * const session = await dialect.openSession(knex, { snapshot: true })
+ * for await (const row of session.streamRows(sql, ['2025-01-01'])) console.log(row[0]) // '20250131'
+ * await session.end()
  * ```
  */
 export interface SourceDialect {
   readonly name: DialectName
   /** knex configuration for a resolved connection (secrets already substituted). */
-  createKnexConfig(connection: Readonly<Record<string, string | number | boolean | undefined>>): Knex.Config
+  createKnexConfig(connection: ConnectionValues): Knex.Config
   /** SQL that renders a DATE or TIMESTAMP expression as `yyyymmdd` text, in SQL, without time-zone shifts. */
   formatDate(expression: string): string
   /** SQL that renders a timestamp with its full precision as sortable text `YYYY-MM-DD HH:MM:SS.ffffff`. */
@@ -38,8 +78,16 @@ export interface SourceDialect {
   currentTimestampQuery(): string
   /** A placeholder for a `YYYY-MM-DD` text parameter compared with a DATE or TIMESTAMP column. */
   dateParam(): string
-  /** Streams the rows of a query in bounded memory, with back-pressure. `sql` uses `?` placeholders. */
-  streamRows(knex: Knex, sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncIterable<SourceRow>
-  /** Runs a small query and returns all its rows (counts, previews). */
-  queryRows(knex: Knex, sql: string, bindings: readonly unknown[]): Promise<SourceRow[]>
+  /** Takes a dedicated connection from the knex pool, applies the session settings, and begins a snapshot if asked. */
+  openSession(knex: Knex, options: SessionOptions): Promise<DialectSession>
+  /** Sorts a driver error into what the user must fix; `undefined` when the error is not the database's. */
+  classifyError(error: unknown): SourceFailure | undefined
+  /**
+   * Optional, for `check`'s doctor findings: a query listing the first (leading) column of every index of
+   * `table`, one per row, so a last-update column without an index can be reported. Left out where the
+   * dialect cannot tell; `check` then says so.
+   */
+  indexLeadingColumnsQuery?(table: string): { sql: string; bindings: unknown[] }
+  /** Optional, for `check`: a SELECT of one row, one column naming the session time zone. */
+  sessionTimeZoneQuery?(): string
 }

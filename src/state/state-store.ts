@@ -1,7 +1,11 @@
 import Database from 'better-sqlite3'
-import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { makeOwnerOnlyDir, restrictToOwner } from '../platform/restrict-to-owner.js'
+
+/** Lifecycle of a run: `generated → sent → accepted | rejected`. Only accepted runs move the incremental state. */
+export const RUN_STATUSES = ['generated', 'sent', 'accepted', 'rejected'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
 
 /** One file a run wrote. */
 export interface RunFile {
@@ -11,19 +15,105 @@ export interface RunFile {
   readonly bytes: number
   readonly sha256: string
   readonly valid: boolean
+  /** Where the extract wrote it (absolute). */
+  readonly path?: string
 }
 
-/** One run of the ledger. Lifecycle: generated → sent → accepted | rejected (later stages come with delivery). */
+/** A file of the ledger with its delivery facts. */
+export interface RunFileState extends RunFile {
+  readonly runId: string
+  /** When it was delivered (ISO-8601 UTC), or undefined while pending. */
+  readonly sentAt: string | undefined
+  /** The remote path (or local folder path) it was delivered to. */
+  readonly remotePath: string | undefined
+  /** Recorded by `send --manual` (delivered by other means). */
+  readonly sentManually: boolean
+}
+
+/**
+ * The change window of an incremental run (timestamps on the database clock, as text), or the read-date
+ * window of a historical. Stored with the run so `--rerun` repeats it exactly.
+ */
+export type RunWindow =
+  | { readonly kind: 'historical'; readonly from: string; readonly end: string }
+  | {
+      readonly kind: 'incremental'
+      /** First read date of the accepted historical: older reads are never sent. */
+      readonly historyFrom: string
+      /** Inclusive lower bound of the change window (previous upper − lookback). */
+      readonly lower: string
+      /** Exclusive upper bound (database clock − settle lag, or the end of --end-date). */
+      readonly upper: string
+      /** Set on the first incremental after a historical as of this date: reads dated after it are taken too. */
+      readonly asOf: string | undefined
+      /** Duplicate suppression and entity diffs compare with accepted runs before this sequence number. */
+      readonly baselineBefore: number
+      /** A `--keys` backfill: these read / account keys instead of a change window. */
+      readonly keys?: { readonly reads: readonly string[]; readonly accounts: readonly string[] }
+    }
+
+/** One run of the ledger. */
 export interface RunRecord {
   readonly runId: string
+  /** Order of creation; accepted runs are compared by it. */
+  readonly seq: number
   readonly phase: string
   readonly mappingFile: string
+  /** Which delivery stream the run belongs to (utility and population): watermarks are per key. */
+  readonly mappingKey: string
   readonly createdAt: string
   readonly windowFrom: string
   readonly windowTo: string
-  readonly status: string
+  readonly window: RunWindow | undefined
+  readonly status: RunStatus
+  readonly verdictAt: string | undefined
+  readonly verdictBy: string | undefined
+  readonly summary: unknown
+  readonly files: readonly RunFileState[]
+}
+
+/** What a new run records. */
+export interface NewRun {
+  readonly runId: string
+  readonly seq?: number
+  readonly phase: string
+  readonly mappingFile: string
+  readonly mappingKey?: string
+  readonly createdAt: string
+  readonly windowFrom: string
+  readonly windowTo: string
+  readonly window?: RunWindow
+  readonly status: 'generated'
   readonly summary: unknown
   readonly files: readonly RunFile[]
+}
+
+/** One read a run wrote: where it is (file, line) and the hash of its usage values. */
+export interface DeliveredRead {
+  readonly readKey: string
+  readonly readHash: string
+  readonly fileName: string
+  readonly line: number
+  readonly servicePointId: string
+  readonly accountId: string
+  readonly customerId: string
+  readonly dateTo: string
+  readonly duration: number
+}
+
+/** An accepted read of a service point, for the continuity check. */
+export interface AcceptedPeriod {
+  readonly dateTo: string
+  readonly duration: number
+  readonly accountId: string
+}
+
+/** The accepted run an incremental continues from. */
+export interface Baseline {
+  /** The latest accepted full historical: its history start and "as of" date. */
+  readonly historical: RunRecord
+  /** The latest accepted run that moved the watermark (the historical itself, or an incremental). */
+  readonly last: RunRecord
 }
 
 // Each entry upgrades the schema by one version; never edit a released entry, append a new one.
@@ -33,11 +123,35 @@ const MIGRATIONS = [
      window_from TEXT NOT NULL, window_to TEXT NOT NULL, status TEXT NOT NULL, summary TEXT NOT NULL);
    CREATE TABLE run_files (run_id TEXT NOT NULL REFERENCES runs(run_id), file_name TEXT PRIMARY KEY, file_type TEXT NOT NULL,
      rows INTEGER NOT NULL, bytes INTEGER NOT NULL, sha256 TEXT NOT NULL, valid INTEGER NOT NULL);`,
+  // 2: lifecycle, incremental windows, delivery facts per file, and what each run delivered (reads, entities).
+  `ALTER TABLE runs ADD COLUMN seq INTEGER;
+   UPDATE runs SET seq = rowid;
+   CREATE UNIQUE INDEX runs_seq ON runs(seq);
+   ALTER TABLE runs ADD COLUMN mapping_key TEXT NOT NULL DEFAULT '';
+   ALTER TABLE runs ADD COLUMN window_json TEXT;
+   ALTER TABLE runs ADD COLUMN verdict_at TEXT;
+   ALTER TABLE runs ADD COLUMN verdict_by TEXT;
+   ALTER TABLE run_files ADD COLUMN path TEXT;
+   ALTER TABLE run_files ADD COLUMN sent_at TEXT;
+   ALTER TABLE run_files ADD COLUMN remote_path TEXT;
+   ALTER TABLE run_files ADD COLUMN sent_manually INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE run_reads (run_seq INTEGER NOT NULL, read_key TEXT NOT NULL, read_hash TEXT NOT NULL, file_name TEXT NOT NULL,
+     line INTEGER NOT NULL, service_point_id TEXT NOT NULL, account_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+     date_to TEXT NOT NULL, duration INTEGER NOT NULL, PRIMARY KEY (read_key, run_seq)) WITHOUT ROWID;
+   CREATE INDEX run_reads_run ON run_reads(run_seq, file_name);
+   CREATE INDEX run_reads_service_point ON run_reads(service_point_id, run_seq);
+   CREATE INDEX run_reads_account ON run_reads(account_id);
+   CREATE INDEX run_reads_customer ON run_reads(customer_id);
+   CREATE TABLE run_entities (run_seq INTEGER NOT NULL, entity_key TEXT NOT NULL, attribute_hash TEXT NOT NULL,
+     PRIMARY KEY (entity_key, run_seq)) WITHOUT ROWID;`,
 ]
 
 /**
  * The workspace state: one SQLite file written in transactions, readable by its owner only. It holds the
- * run ledger and the last file-name timestamp (names must strictly increase across runs).
+ * run ledger with each run's lifecycle, every file's delivery facts, what each run delivered (per read
+ * key its usage hash, file and line; per service point and account its attribute hash) and the last
+ * file-name timestamp (names must strictly increase across runs). Watermark, duplicate suppression and
+ * the continuity baseline are read from *accepted* runs only, so `reject` rewinds by changing a status.
  */
 export class StateStore {
   readonly #db: Database.Database
@@ -50,9 +164,9 @@ export class StateStore {
     const path = join(dir, 'state.sqlite')
     let db: Database.Database
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 })
+      makeOwnerOnlyDir(dir)
       db = new Database(path)
-      chmodSync(path, 0o600)
+      restrictToOwner(path)
       db.pragma('journal_mode = DELETE')
       db.pragma('synchronous = FULL')
     } catch (cause) {
@@ -76,26 +190,54 @@ export class StateStore {
     }
   }
 
+  /** Drops rows of a run that crashed before it was recorded. Call only while holding the workspace lock. */
+  discardUnrecordedRows(): void {
+    this.#db.exec(`DELETE FROM run_reads WHERE run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs);
+      DELETE FROM run_entities WHERE run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs);`)
+  }
+
   lastFileTimestamp(): string | undefined {
     const row = this.#db.prepare(`SELECT value FROM meta WHERE key = 'last_file_timestamp'`).get() as { value: string } | undefined
     return row?.value
   }
 
+  /** The sequence number the next recorded run gets. */
+  nextRunSeq(): number {
+    const row = this.#db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM runs').get() as { n: number }
+    return row.n + 1
+  }
+
   /** A new run id: the phase and a sequence number, e.g. `full-0003`. */
   nextRunId(phase: string): string {
-    const row = this.#db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }
-    return `${phase}-${String(row.n + 1).padStart(4, '0')}`
+    return `${phase}-${String(this.nextRunSeq()).padStart(4, '0')}`
   }
 
   /** Records a run, its files and the last file timestamp in one transaction. */
-  recordRun(run: RunRecord, lastFileTimestamp: string | undefined): void {
+  recordRun(run: NewRun, lastFileTimestamp: string | undefined): void {
     this.#db.transaction(() => {
       this.#db
-        .prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(run.runId, run.phase, run.mappingFile, run.createdAt, run.windowFrom, run.windowTo, run.status, JSON.stringify(run.summary))
-      const insertFile = this.#db.prepare('INSERT INTO run_files VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          `INSERT INTO runs (run_id, phase, mapping_file, created_at, window_from, window_to, status, summary, seq, mapping_key, window_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          run.runId,
+          run.phase,
+          run.mappingFile,
+          run.createdAt,
+          run.windowFrom,
+          run.windowTo,
+          run.status,
+          JSON.stringify(run.summary),
+          run.seq ?? this.nextRunSeq(),
+          run.mappingKey ?? '',
+          run.window ? JSON.stringify(run.window) : null,
+        )
+      const insertFile = this.#db.prepare(
+        'INSERT INTO run_files (run_id, file_name, file_type, rows, bytes, sha256, valid, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       for (const file of run.files) {
-        insertFile.run(run.runId, file.fileName, file.fileType, file.rows, file.bytes, file.sha256, file.valid ? 1 : 0)
+        insertFile.run(run.runId, file.fileName, file.fileType, file.rows, file.bytes, file.sha256, file.valid ? 1 : 0, file.path ?? null)
       }
       if (lastFileTimestamp) {
         this.#db.prepare(`INSERT INTO meta VALUES ('last_file_timestamp', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(lastFileTimestamp)
@@ -103,30 +245,238 @@ export class StateStore {
     })()
   }
 
+  /** Stores reads a run (not yet recorded, sequence `seq`) wrote; called in batches while it writes. */
+  recordDeliveredReads(seq: number, reads: readonly DeliveredRead[]): void {
+    const insert = this.#db.prepare('INSERT OR REPLACE INTO run_reads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.#db.transaction(() => {
+      for (const r of reads) {
+        insert.run(seq, r.readKey, r.readHash, r.fileName, r.line, r.servicePointId, r.accountId, r.customerId, r.dateTo, r.duration)
+      }
+    })()
+  }
+
+  /** Stores the attribute hash of each entity (service point and account) a run wrote. */
+  recordDeliveredEntities(seq: number, entities: readonly { readonly entityKey: string; readonly attributeHash: string }[]): void {
+    const insert = this.#db.prepare('INSERT OR REPLACE INTO run_entities VALUES (?, ?, ?)')
+    this.#db.transaction(() => {
+      for (const e of entities) insert.run(seq, e.entityKey, e.attributeHash)
+    })()
+  }
+
+  /** Replaces the part numbers (`#0`, `#1`, …) of a run's recorded reads by the names of the files written. */
+  nameDeliveredFiles(seq: number, fileNames: readonly string[]): void {
+    const update = this.#db.prepare('UPDATE run_reads SET file_name = ? WHERE run_seq = ? AND file_name = ?')
+    this.#db.transaction(() => {
+      fileNames.forEach((name, part) => update.run(name, seq, `#${part}`))
+    })()
+  }
+
+  /** Forgets what an unrecorded run stored (it failed). */
+  discardDelivered(seq: number): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ?').run(seq)
+      this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(seq)
+    })()
+  }
+
   runs(): RunRecord[] {
-    const rows = this.#db.prepare('SELECT * FROM runs ORDER BY created_at, run_id').all() as Record<string, string>[]
-    const files = this.#db.prepare('SELECT * FROM run_files WHERE run_id = ? ORDER BY file_name')
-    return rows.map((row) => ({
-      runId: row.run_id!,
-      phase: row.phase!,
-      mappingFile: row.mapping_file!,
-      createdAt: row.created_at!,
-      windowFrom: row.window_from!,
-      windowTo: row.window_to!,
-      status: row.status!,
-      summary: JSON.parse(row.summary!) as unknown,
-      files: (files.all(row.run_id) as Record<string, string | number>[]).map((file) => ({
-        fileName: String(file.file_name),
-        fileType: String(file.file_type),
-        rows: Number(file.rows),
-        bytes: Number(file.bytes),
-        sha256: String(file.sha256),
-        valid: file.valid === 1,
-      })),
-    }))
+    const rows = this.#db.prepare('SELECT * FROM runs ORDER BY seq').all() as Record<string, string | number | null>[]
+    return rows.map((row) => this.#toRun(row))
+  }
+
+  run(runId: string): RunRecord | undefined {
+    const row = this.#db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as Record<string, string | number | null> | undefined
+    return row ? this.#toRun(row) : undefined
+  }
+
+  /** The files of a run in load order (file name order). */
+  runFiles(runId: string): RunFileState[] {
+    const rows = this.#db.prepare('SELECT * FROM run_files WHERE run_id = ? ORDER BY file_name').all(runId) as Record<string, string | number | null>[]
+    return rows.map(toFile)
+  }
+
+  fileByName(fileName: string): RunFileState | undefined {
+    const row = this.#db.prepare('SELECT * FROM run_files WHERE file_name = ?').get(fileName) as Record<string, string | number | null> | undefined
+    return row ? toFile(row) : undefined
+  }
+
+  /** Files not delivered yet, of runs still generated or sent, oldest first (check `valid`: never send an invalid file). */
+  pendingFiles(): RunFileState[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT f.* FROM run_files f JOIN runs r ON r.run_id = f.run_id
+         WHERE f.sent_at IS NULL AND r.status IN ('generated', 'sent') ORDER BY f.file_name`,
+      )
+      .all() as Record<string, string | number | null>[]
+    return rows.map(toFile)
+  }
+
+  /** Records the delivery of one file; when every file of its run is delivered the run becomes `sent`. */
+  markFileSent(fileName: string, sent: { readonly remotePath: string; readonly sentAt: string; readonly manual: boolean }): RunRecord {
+    return this.#db.transaction(() => {
+      const file = this.fileByName(fileName)
+      if (!file) {
+        throw new ToolkitError('STATE_RUN_NOT_FOUND', `no run of this workspace wrote ${fileName}`, {
+          hint: '`opower-extract status` lists the runs and their files',
+        })
+      }
+      const run = this.#require(file.runId)
+      if (run.status === 'rejected') {
+        throw new ToolkitError('STATE_RUN_CLOSED', `${fileName} belongs to run ${run.runId}, which was rejected`, {
+          hint: 'a rejected run is never delivered; extract the window again',
+        })
+      }
+      if (file.sentAt === undefined) {
+        this.#db
+          .prepare('UPDATE run_files SET sent_at = ?, remote_path = ?, sent_manually = ? WHERE file_name = ?')
+          .run(sent.sentAt, sent.remotePath, sent.manual ? 1 : 0, fileName)
+      }
+      const unsent = this.runFiles(run.runId).filter((f) => f.sentAt === undefined).length
+      if (unsent === 0 && run.status === 'generated') this.#db.prepare(`UPDATE runs SET status = 'sent' WHERE run_id = ?`).run(run.runId)
+      return this.#require(run.runId)
+    })()
+  }
+
+  /** `sent → accepted`: the run's window, reads and entities become the baseline of the next incremental. */
+  acceptRun(runId: string, at: string, by: 'delivery' | 'manual' = 'manual'): RunRecord {
+    return this.#db.transaction(() => {
+      const run = this.#require(runId)
+      if (run.status === 'accepted') return run
+      if (run.status === 'rejected') {
+        throw new ToolkitError('STATE_RUN_CLOSED', `run ${runId} was rejected on ${run.verdictAt}; it cannot be accepted`, {
+          hint: 'extract the window again and accept the new run',
+        })
+      }
+      const unsent = run.files.filter((file) => file.sentAt === undefined)
+      if (unsent.length > 0) {
+        throw new ToolkitError('STATE_RUN_NOT_SENT', `run ${runId} has ${unsent.length} file(s) not delivered: ${unsent.map((f) => f.fileName).join(', ')}`, {
+          hint: 'send them first (`opower-extract send`), or record a delivery made by other means with `send --manual FILE`',
+        })
+      }
+      this.#db.prepare(`UPDATE runs SET status = 'accepted', verdict_at = ?, verdict_by = ? WHERE run_id = ?`).run(at, by, runId)
+      return this.#require(runId)
+    })()
+  }
+
+  /**
+   * `→ rejected`: the run no longer counts, so the next incremental regenerates its window. An accepted
+   * run can be rejected only while no later run of its mapping is accepted (that one was built on it).
+   */
+  rejectRun(runId: string, at: string): RunRecord {
+    return this.#db.transaction(() => {
+      const run = this.#require(runId)
+      if (run.status === 'rejected') return run
+      if (run.status === 'accepted') {
+        const later = this.#db
+          .prepare(`SELECT run_id FROM runs WHERE status = 'accepted' AND mapping_key = ? AND seq > ? AND phase <> 'sample' ORDER BY seq`)
+          .all(run.mappingKey, run.seq) as { run_id: string }[]
+        if (run.phase !== 'sample' && later.length > 0) {
+          throw new ToolkitError('STATE_RUN_CLOSED', `run ${runId} cannot be rejected: later accepted runs build on it (${later.map((r) => r.run_id).join(', ')})`, {
+            hint: 'reject the later runs first, newest first',
+          })
+        }
+      }
+      this.#db.prepare(`UPDATE runs SET status = 'rejected', verdict_at = ?, verdict_by = 'manual' WHERE run_id = ?`).run(at, runId)
+      return this.#require(runId)
+    })()
+  }
+
+  /** The accepted runs an incremental of `mappingKey` continues from (before sequence `before`), or undefined before any accepted full historical. */
+  baseline(mappingKey: string, before = Number.MAX_SAFE_INTEGER): Baseline | undefined {
+    const pick = (phaseCondition: string) =>
+      this.#db
+        .prepare(`SELECT * FROM runs WHERE status = 'accepted' AND mapping_key = ? AND seq < ? AND ${phaseCondition} ORDER BY seq DESC LIMIT 1`)
+        .get(mappingKey, before) as Record<string, string | number | null> | undefined
+    const historical = pick(`phase = 'full'`)
+    if (!historical) return undefined
+    // A --keys backfill moves no watermark: it has no window of its own.
+    const last = pick(`phase IN ('full', 'incremental') AND (window_json IS NULL OR json_extract(window_json, '$.keys') IS NULL)`)!
+    return { historical: this.#toRun(historical), last: this.#toRun(last) }
+  }
+
+  /** The usage hash of a read as last accepted before sequence `before`. */
+  acceptedReadHash(mappingKey: string, readKey: string, before: number): string | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT d.read_hash FROM run_reads d JOIN runs r ON r.seq = d.run_seq
+         WHERE d.read_key = ? AND d.run_seq < ? AND r.status = 'accepted' AND r.phase <> 'sample' AND r.mapping_key = ?
+         ORDER BY d.run_seq DESC LIMIT 1`,
+      )
+      .get(readKey, before, mappingKey) as { read_hash: string } | undefined
+    return row?.read_hash
+  }
+
+  /** The attribute hash of an entity (service point and account) as last accepted before sequence `before`. */
+  acceptedEntityHash(mappingKey: string, entityKey: string, before: number): string | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT e.attribute_hash FROM run_entities e JOIN runs r ON r.seq = e.run_seq
+         WHERE e.entity_key = ? AND e.run_seq < ? AND r.status = 'accepted' AND r.phase <> 'sample' AND r.mapping_key = ?
+         ORDER BY e.run_seq DESC LIMIT 1`,
+      )
+      .get(entityKey, before, mappingKey) as { attribute_hash: string } | undefined
+    return row?.attribute_hash
+  }
+
+  /** The distinct periods accepted for a service point before sequence `before`, oldest first. */
+  acceptedPeriods(mappingKey: string, servicePointId: string, before: number): AcceptedPeriod[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT d.date_to, d.duration, d.account_id FROM run_reads d JOIN runs r ON r.seq = d.run_seq
+         WHERE d.service_point_id = ? AND d.run_seq < ? AND r.status = 'accepted' AND r.phase <> 'sample' AND r.mapping_key = ?
+         GROUP BY d.date_to, d.duration ORDER BY d.date_to, d.duration`,
+      )
+      .all(servicePointId, before, mappingKey) as { date_to: string; duration: number; account_id: string }[]
+    return rows.map((row) => ({ dateTo: row.date_to, duration: Number(row.duration), accountId: row.account_id }))
+  }
+
+  #require(runId: string): RunRecord {
+    const run = this.run(runId)
+    if (!run) {
+      throw new ToolkitError('STATE_RUN_NOT_FOUND', `there is no run ${runId} in this workspace`, {
+        hint: '`opower-extract status --mapping FILE` lists the runs',
+      })
+    }
+    return run
+  }
+
+  #toRun(row: Record<string, string | number | null>): RunRecord {
+    const runId = String(row.run_id)
+    return {
+      runId,
+      seq: Number(row.seq),
+      phase: String(row.phase),
+      mappingFile: String(row.mapping_file),
+      mappingKey: String(row.mapping_key ?? ''),
+      createdAt: String(row.created_at),
+      windowFrom: String(row.window_from),
+      windowTo: String(row.window_to),
+      window: row.window_json ? (JSON.parse(String(row.window_json)) as RunWindow) : undefined,
+      status: String(row.status) as RunStatus,
+      verdictAt: row.verdict_at === null || row.verdict_at === undefined ? undefined : String(row.verdict_at),
+      verdictBy: row.verdict_by === null || row.verdict_by === undefined ? undefined : String(row.verdict_by),
+      summary: JSON.parse(String(row.summary)) as unknown,
+      files: this.runFiles(runId),
+    }
   }
 
   close(): void {
     this.#db.close()
+  }
+}
+
+function toFile(file: Record<string, string | number | null>): RunFileState {
+  return {
+    runId: String(file.run_id),
+    fileName: String(file.file_name),
+    fileType: String(file.file_type),
+    rows: Number(file.rows),
+    bytes: Number(file.bytes),
+    sha256: String(file.sha256),
+    valid: file.valid === 1,
+    path: file.path === null ? undefined : String(file.path),
+    sentAt: file.sent_at === null ? undefined : String(file.sent_at),
+    remotePath: file.remote_path === null ? undefined : String(file.remote_path),
+    sentManually: file.sent_manually === 1,
   }
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
 
 interface LockOwner {
   readonly pid: number
@@ -15,7 +16,7 @@ interface LockOwner {
  * longer runs on this host is stale and taken over (the caller is told, to log it).
  */
 export function acquireWorkspaceLock(dir: string, command: string, onStale: (owner: LockOwner) => void = () => {}): () => void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makeOwnerOnlyDir(dir)
   const path = join(dir, 'lock')
   const me: LockOwner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() }
   for (let attempt = 0; attempt < 2; attempt++) {

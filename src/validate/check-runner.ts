@@ -1,5 +1,6 @@
 import type { Check, CheckContext } from './check.js'
 import type { FileState } from './file-state.js'
+import type { Row } from './row.js'
 import type { ValidationOptions } from './validation-options.js'
 import type { Finding, FindingExample, Severity } from './validation-report.js'
 
@@ -51,12 +52,13 @@ export class CheckRunner implements CheckContext {
     else if (rest > 0) this.#tallies.set(severity, { count: rest, examples: [] })
   }
 
-  reportRow(row: readonly string[], line: number, column: number, message: string, severity?: Severity): void {
-    const sp = row[this.file.column('service_point_id')]
-    const example: { line: number; servicePointId?: string; column?: string; message: string } = { line, message }
+  reportRow(row: Row, line: number, column: number, message: string, severity?: Severity): void {
+    const sp = row.field(this.file.column('service_point_id'))
+    const example: { line: number; servicePointId?: string; column?: string; message: string; value?: string } = { line, message }
     if (sp !== undefined && sp !== '') example.servicePointId = sp
     const name = this.file.header[column]
     if (name !== undefined) example.column = name
+    if (name !== undefined && this.options.showPersonalData) example.value = row.field(column)
     this.report(example, severity)
   }
 

@@ -3,6 +3,7 @@ import type { ContentFacts } from './content-facts.js'
 import type { FileNameParts } from './file-name-parts.js'
 import type { Container } from './open-spec-file.js'
 import type { ValidationOptions } from './validation-options.js'
+import type { Row } from './row.js'
 import type { FindingExample, Severity } from './validation-report.js'
 import type { ZipEntryFact } from './zip-archive.js'
 
@@ -31,6 +32,8 @@ export interface ValidatedFile {
   readonly rows: number
   /** The raw text of the current row, valid inside `onRow` (one `indexOf` on it is cheaper than a loop over fields). */
   readonly line: string
+  /** The current row is pure ASCII (known per decompressed block, so checks can skip Unicode cases cheaply). */
+  readonly ascii: boolean
   /** Index of the first header field with this name, or -1. */
   column(name: string): number
   /** Index of the last header field with this name, or -1 (the usage copy of a repeated `service_point_id`). */
@@ -46,7 +49,7 @@ export interface CheckContext {
   /** Records `count` occurrences at once (byte-level facts), keeping the given examples within the limit. */
   reportBulk(count: number, examples: readonly FindingExample[], severity?: Severity): void
   /** Records one occurrence on a data row: adds the row's service point and the column's name. */
-  reportRow(row: readonly string[], line: number, column: number, message: string, severity?: Severity): void
+  reportRow(row: Row, line: number, column: number, message: string, severity?: Severity): void
   /**
    * Marks the check "not evaluated" for this file with a reason; no later hook of it runs. Call it from
    * `onFileName`, `init` or `onHeader`.
@@ -71,7 +74,7 @@ export interface CheckContext {
  * export const v34AccountId: Check<{ col: number }> = {
  *   id: 'V34', severity: 'error', title: 'account_id is non-empty', columns: ['account_id'],
  *   init: (ctx) => ({ col: ctx.file.column('account_id') }),
- *   onRow(row, line, ctx, s) { if (row[s.col] === '') ctx.reportRow(row, line, s.col, 'account_id is empty') },
+ *   onRow(row, line, ctx, s) { if (row.field(s.col) === '') ctx.reportRow(row, line, s.col, 'account_id is empty') },
  * }
  * ```
  */
@@ -85,6 +88,6 @@ export interface Check<S = unknown> {
   init?(ctx: CheckContext): S
   onFileName?(name: string, ctx: CheckContext): void
   onHeader?(fields: readonly string[], ctx: CheckContext, state: S): void
-  onRow?(row: readonly string[], rowNumber: number, ctx: CheckContext, state: S): void
+  onRow?(row: Row, rowNumber: number, ctx: CheckContext, state: S): void
   onEnd?(ctx: CheckContext, state: S): void
 }

@@ -24,6 +24,7 @@ export class FileState implements ValidatedFile {
   headerLine = ''
   rows = 0
   line = ''
+  ascii = true
   #first = new Map<string, number>()
   #last = new Map<string, number>()
   #carried: Set<string> | undefined

@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer'
+import { isAscii, isUtf8 } from 'node:buffer'
 import { createContentFacts, noteLine, type ContentFacts } from './content-facts.js'
 
 const LF = 0x0a
@@ -16,6 +16,8 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf])
  */
 export class LineSplitter {
   readonly facts: ContentFacts = createContentFacts()
+  /** Whether the block the last returned lines came from is pure ASCII (checks can then skip Unicode cases). */
+  lastBlockAscii = true
   readonly #limit: number
   #carry: Buffer = Buffer.alloc(0)
   #started = false
@@ -75,7 +77,8 @@ export class LineSplitter {
     const lines = block.toString('utf8').split('\n')
     if (terminated) lines.pop()
     facts.lines += lines.length
-    if (!isUtf8(block)) this.#findInvalidUtf8(block, first)
+    this.lastBlockAscii = isAscii(block)
+    if (!this.lastBlockAscii && !isUtf8(block)) this.#findInvalidUtf8(block, first)
     if (block.indexOf(CR) < 0) {
       this.#noteLfOnly(lines, first, terminated)
       return lines

@@ -11,6 +11,12 @@ import { openZipArchive, type ZipEntryFact } from './zip-archive.js'
 /** What the file's first bytes say it is; the extension is not trusted (V10 compares the two). */
 export type Container = 'gzip' | 'zip' | 'plain'
 
+/** Lines decompressed from one chunk, and whether they are pure ASCII. */
+export interface LineBatch {
+  readonly lines: readonly string[]
+  readonly ascii: boolean
+}
+
 /** A spec file opened for validation. `lines()` may be consumed once. */
 export interface OpenedSpecFile {
   readonly path: string
@@ -27,7 +33,7 @@ export interface OpenedSpecFile {
    * or CRC failure ends the iteration and is recorded in `facts.decompressError` (V12); a read error
    * throws `INPUT_UNREADABLE`.
    */
-  lines(): AsyncIterable<string[]>
+  lines(): AsyncIterable<LineBatch>
   close(): void
 }
 
@@ -79,11 +85,11 @@ export async function openSpecFile(path: string, options: { readonly exampleLimi
   }
 }
 
-async function* splitLines(path: string, chunks: AsyncIterable<Buffer>, splitter: LineSplitter): AsyncIterable<string[]> {
+async function* splitLines(path: string, chunks: AsyncIterable<Buffer>, splitter: LineSplitter): AsyncIterable<LineBatch> {
   try {
     for await (const chunk of chunks) {
       const lines = splitter.push(chunk)
-      if (lines.length > 0) yield lines
+      if (lines.length > 0) yield { lines, ascii: splitter.lastBlockAscii }
     }
   } catch (error) {
     if (isReadError(error)) throw unreadable(path, `could not be read (${messageOf(error)})`, error)
@@ -95,7 +101,7 @@ async function* splitLines(path: string, chunks: AsyncIterable<Buffer>, splitter
     return
   }
   const rest = splitter.end()
-  if (rest.length > 0) yield rest
+  if (rest.length > 0) yield { lines: rest, ascii: splitter.lastBlockAscii }
 }
 
 function gunzipChunks(path: string): AsyncIterable<Buffer> {

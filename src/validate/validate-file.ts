@@ -1,7 +1,9 @@
 import { CheckRunner } from './check-runner.js'
 import { FileState } from './file-state.js'
 import { openSpecFile } from './open-spec-file.js'
-import { RULE_CATALOG } from './rule-catalog.js'
+import { StatisticsCollector } from './file-statistics.js'
+import { DEFAULT_CHECKS, RULE_CATALOG } from './rule-catalog.js'
+import { Row } from './row.js'
 import type { Check } from './check.js'
 import type { ValidationOptions } from './validation-options.js'
 import { summarizeReport, type Finding, type NotEvaluated, type ValidationReport } from './validation-report.js'
@@ -16,12 +18,14 @@ import { summarizeReport, type Finding, type NotEvaluated, type ValidationReport
  * inside a recognised archive (a truncated gzip, a bad CRC or size) is a V12 finding instead: the lines
  * read until the break are validated, so the report shows both the break and what came before it.
  *
- * `checks` defaults to the whole catalog; a caller (or a test) may pass a subset.
+ * `checks` defaults to {@link DEFAULT_CHECKS} (every rule of {@link RULE_CATALOG} and the plausibility
+ * warnings); a test may pass a subset, and a caller that knows the accepted history appends its
+ * continuity checks. The report also carries the statistics behind the HTML report's charts.
  */
 export async function validateFile(
   path: string,
   options: ValidationOptions,
-  checks: readonly Check[] = RULE_CATALOG,
+  checks: readonly Check[] = DEFAULT_CHECKS,
 ): Promise<ValidationReport> {
   const opened = await openSpecFile(path, { exampleLimit: options.exampleLimit })
   try {
@@ -31,34 +35,44 @@ export async function validateFile(
       if (runner.check.onFileName && runner.active) runner.check.onFileName(file.name, runner)
     }
     let lineNumber = 0
+    const row = new Row()
+    let statistics: StatisticsCollector | undefined
     let rowRunners: CheckRunner[] = []
     let lineRunners: CheckRunner[] = []
     for await (const batch of opened.lines()) {
-      for (const line of batch) {
+      file.ascii = batch.ascii
+      for (const line of batch.lines) {
         lineNumber++
         if (!file.hasHeader) {
           file.setHeader(line)
           startChecks(runners, file)
           rowRunners = runners.filter((runner) => runner.active && runner.check.onRow !== undefined)
+          statistics = new StatisticsCollector(file, options)
+          if (!statistics.applies) statistics = undefined
           lineRunners = rowRunners.filter((runner) => runner.check.wholeLine === true)
           continue
         }
         // Blank lines are V23's (from the content facts); they are not rows.
         if (line.length === 0) continue
-        const row = line.split('\t')
+        row.reset(line)
         file.line = line
         // A repeated header is V19's alone: its "values" would fail every field rule.
         const repeatsHeader = line === file.headerLine
         if (!repeatsHeader) file.rows++
         const active = row.length === file.header.length && !repeatsHeader ? rowRunners : lineRunners
         for (const runner of active) runner.check.onRow?.(row, lineNumber, runner, runner.state)
+        if (statistics !== undefined && active === rowRunners) statistics.onRow(row)
       }
     }
     if (!file.hasHeader) startChecks(runners, file)
     for (const runner of runners) {
       if (runner.active) runner.check.onEnd?.(runner, runner.state)
     }
-    return report(file, runners)
+    return {
+      ...report(file, runners),
+      ...(file.hasHeader ? { header: file.headerLine } : {}),
+      ...(statistics === undefined ? {} : { statistics: statistics.result() }),
+    }
   } finally {
     opened.close()
   }

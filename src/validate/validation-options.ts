@@ -53,6 +53,33 @@ export interface ValidationOptions {
   readonly exampleLimit: number
   /** V62 bands; {@link DEFAULT_DURATION_BANDS} when absent. */
   readonly durationBands?: readonly DurationBand[]
+  /** The utility's date today, `yyyymmdd` (V38, V60: nothing may lie in the future). */
+  readonly today: string
+  /** The generation clock and the utility's time zone (V08: a name's timestamp is not in the future). */
+  readonly now: Date
+  readonly timezone: string
+  /** V60: reads before this `yyyymmdd` date are out of the agreed history. */
+  readonly historyStart?: string
+  /** V30: the utility runs Oracle CC&B, so `ccb_account_id` is required. */
+  readonly usesOracleCcb: boolean
+  /** V40: Opower has enabled account deletion, so `is_account_deletion` may be set. */
+  readonly accountDeletionEnabled: boolean
+  /** V43: how many days `active_date` may differ from the start of the account's earliest read. */
+  readonly activeDateToleranceDays: number
+  /** V54 and the per-fuel plausibility checks: the column that names the fuel (e.g. `meter_type`). */
+  readonly fuelColumn?: string
+  /** V72: a gap inside one account is an error instead of a warning. */
+  readonly strictNoGaps: boolean
+  /** V80: the phase the file belongs to; the sample's scope is checked only for `sample`. */
+  readonly phase?: 'sample' | 'full' | 'incremental'
+  readonly sampleMinAccounts: number
+  readonly sampleMaxAccounts: number
+  /** P03: the share of estimated reads (`is_estimate` = E) above which a warning is given. */
+  readonly maxEstimatedShare: number
+  /** P02: a usage value above this multiple of its fuel's 99th percentile is an outlier. */
+  readonly outlierFactor: number
+  /** Reports may quote names and addresses (off: they describe such values by their length only). */
+  readonly showPersonalData: boolean
 }
 
 export const DEFAULT_POPULATION = 'res'
@@ -71,6 +98,18 @@ export function defaultValidationOptions(overrides: Partial<ValidationOptions> =
     rejectZeroUsage: false,
     crlf: false,
     exampleLimit: 10,
+    today: new Date().toISOString().slice(0, 10).replaceAll('-', ''),
+    now: new Date(),
+    timezone: 'UTC',
+    usesOracleCcb: false,
+    accountDeletionEnabled: false,
+    activeDateToleranceDays: 0,
+    strictNoGaps: false,
+    sampleMinAccounts: 10_000,
+    sampleMaxAccounts: 20_000,
+    maxEstimatedShare: 0.25,
+    outlierFactor: 10,
+    showPersonalData: false,
     ...overrides,
   }
 }

@@ -1,3 +1,5 @@
+import type { FileStatistics } from './file-statistics.js'
+
 /** How bad a finding is: an error blocks sending, a warning is reported (VALIDATION-RULES.md). */
 export type Severity = 'error' | 'warning'
 
@@ -11,6 +13,8 @@ export interface FindingExample {
   readonly servicePointId?: string
   readonly column?: string
   readonly message: string
+  /** The field's text, only when the caller asked for personal data (`showPersonalData`, `--show-values`). */
+  readonly value?: string
 }
 
 /** Every failure of one rule at one severity: an exact count and the first few examples. */
@@ -42,6 +46,10 @@ export interface ValidationReport {
   readonly errors: number
   readonly warnings: number
   readonly ok: boolean
+  /** The header line as read (V85 compares files of one delivery); absent for an empty file. */
+  readonly header?: string
+  /** Reads per month, per service point, gaps and usage distribution (files with usage columns). */
+  readonly statistics?: FileStatistics
 }
 
 /** Builds the report's totals from its findings. */
@@ -100,7 +108,8 @@ function formatExample(example: FindingExample): string {
     where.push(`service point ${example.servicePointId}`)
   }
   if (example.column !== undefined) where.push(`column ${example.column}`)
-  return where.length > 0 ? `${where.join(', ')}: ${example.message}` : example.message
+  const value = example.value === undefined ? '' : ` (value ${JSON.stringify(example.value)})`
+  return where.length > 0 ? `${where.join(', ')}: ${example.message}${value}` : `${example.message}${value}`
 }
 
 function count(n: number): string {

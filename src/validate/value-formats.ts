@@ -26,6 +26,16 @@ export function isCalendarDate(text: string): boolean {
   return isValidDay(number(text, 0, 4), number(text, 4, 2), number(text, 6, 2))
 }
 
+/** Days since 1970-01-01 of a date already known to be a real `yyyymmdd` date (read periods, V43, V71). */
+export function dayNumber(text: string): number {
+  return Date.UTC(number(text, 0, 4), number(text, 4, 2) - 1, number(text, 6, 2)) / 86_400_000
+}
+
+/** The `yyyymmdd` text of a day number. */
+export function dayText(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+}
+
 /** A real date-time written `yyyyMMddHHmmss` (V06). */
 export function isDateTime14(text: string): boolean {
   if (text.length !== 14 || !isDigits(text)) return false

@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { constants, createWriteStream } from 'node:fs'
-import { access, open, rename, unlink, type FileHandle } from 'node:fs/promises'
+import { access, open, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { findNameIgnoringCase } from '../platform/find-name-ignoring-case.js'
+import { renameWithRetry } from '../platform/rename-with-retry.js'
+import { restrictToOwner } from '../platform/restrict-to-owner.js'
 import type { FileSpec } from '../spec/file-layout.js'
 import { compressStage, type Compression } from './compress-stage.js'
 import { encodeTsv } from './encode-tsv.js'
@@ -18,7 +21,7 @@ export interface WriteSpecFileOptions {
   readonly compression: Compression
   /** Aborting removes the temporary file; the promise rejects with the pipeline's AbortError. */
   readonly signal?: AbortSignal
-  /** POSIX mode of the file, default 0o600 (owner only: the file holds names and addresses). */
+  /** POSIX mode of the file, default 0o600 (owner only: the file holds names and addresses); Windows gets an owner-only ACL. */
   readonly mode?: number
   /** zlib level for gzip and for the zip entry's deflate, default 6. */
   readonly level?: number
@@ -49,7 +52,7 @@ export async function writeSpecFile(
   const finalPath = join(dir, fileName)
   const partPath = join(dir, `.part-${fileName}-${process.pid}-${randomBytes(4).toString('hex')}`)
   signal?.throwIfAborted()
-  await refuseExisting(finalPath)
+  await refuseExisting(dir, fileName)
 
   const mode = options.mode ?? 0o600
   try {
@@ -79,9 +82,11 @@ export async function writeSpecFile(
       if (error === writeError) throw outputError(partPath, 'create or write', error)
       throw error
     }
-    await ioStep(partPath, 'flush', () => syncFile(partPath, mode))
-    await refuseExisting(finalPath)
-    await ioStep(finalPath, 'rename the finished file to', () => rename(partPath, finalPath))
+    await ioStep(partPath, 'flush', () => syncFile(partPath))
+    // After the flush: a read-only mode (0o400) would keep the flush from opening the file for writing.
+    restrictToOwner(partPath, { mode })
+    await refuseExisting(dir, fileName)
+    await ioStep(finalPath, 'rename the finished file to', () => renameWithRetry(partPath, finalPath))
     await syncDir(dir)
     return { path: finalPath, rows: encoder.rows, bytes, sha256: digest.digest('hex') }
   } catch (error) {
@@ -102,15 +107,19 @@ function checkFileName(fileName: string, compression: Compression): string {
   return fileName.slice(0, -extension.length) + '.tsv'
 }
 
-async function refuseExisting(finalPath: string): Promise<void> {
+async function refuseExisting(dir: string, fileName: string): Promise<void> {
+  const finalPath = join(dir, fileName)
   const exists = await access(finalPath, constants.F_OK).then(
     () => true,
     () => false,
   )
+  const hint = 'it may already have been delivered; move it away, or run again so that the next timestamp is used'
   if (exists) {
-    throw new ToolkitError('OUTPUT_NOT_WRITABLE', `${finalPath}: a file with this name already exists`, {
-      hint: 'it may already have been delivered; move it away, or run again so that the next timestamp is used',
-    })
+    throw new ToolkitError('OUTPUT_NOT_WRITABLE', `${finalPath}: a file with this name already exists`, { hint })
+  }
+  const otherCase = await findNameIgnoringCase(dir, fileName)
+  if (otherCase !== undefined) {
+    throw new ToolkitError('OUTPUT_NOT_WRITABLE', `${finalPath}: ${join(dir, otherCase)} already exists, and Windows, macOS and many SFTP servers take names differing only in case for one file`, { hint })
   }
 }
 
@@ -134,13 +143,12 @@ function outputError(path: string, action: string, cause: unknown): ToolkitError
 /**
  * Flushes the finished file to disk before it gets its final name, so a crash cannot leave a final name
  * over missing data. The write stream has closed its descriptor by now; fsync works on the file, not the
- * descriptor, so a fresh one (writable, as Windows needs) does it. The mode is set here exactly, since the
- * umask may have removed bits from the one given at creation (it can only remove, never add).
+ * descriptor, so a fresh one (writable, as Windows needs) does it. The mode is set exactly afterwards, since
+ * the umask may have removed bits from the one given at creation, and Windows ignores modes.
  */
-async function syncFile(path: string, mode: number): Promise<void> {
+async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r+')
   try {
-    await handle.chmod(mode)
     await handle.sync()
   } finally {
     await handle.close()

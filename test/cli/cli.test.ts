@@ -23,7 +23,7 @@ describe('opower-extract command line (spawned)', () => {
   })
 
   it('exits 3 for a command of a later version', () => {
-    const run = cli('send', '--pending')
+    const run = cli('search', '--account', '1')
     assert.equal(run.code, 3)
     assert.match(run.stderr, /COMMAND_NOT_AVAILABLE/)
   })

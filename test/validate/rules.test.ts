@@ -1,9 +1,9 @@
-// One minimal bad file (or bad name) per implemented rule, each flagged by exactly that rule.
+// One minimal bad file (or bad name) per implemented rule and plausibility check, each flagged by exactly that rule.
 import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { describe, it } from 'node:test'
 import { specColumnsOf, type FileSpec } from '../../src/spec/file-layout.js'
-import { RULE_CATALOG } from '../../src/validate/rule-catalog.js'
+import { DEFAULT_CHECKS } from '../../src/validate/rule-catalog.js'
 import { validateFile } from '../../src/validate/validate-file.js'
 import { defaultValidationOptions, type ValidationOptions } from '../../src/validate/validation-options.js'
 import type { ValidationReport } from '../../src/validate/validation-report.js'
@@ -41,6 +41,25 @@ function setField(line: number, column: string, value: string, mode: 'once' | 't
     fields[index] = value
     lines[line] = fields.join('\t')
     return lines
+  }
+}
+
+/**
+ * Sets one field on every row of the service point of `line`: an address or account value that is wrong
+ * everywhere, as a source would write it (one odd row would also be a V53 address change).
+ */
+function setFieldOnServicePoint(line: number, column: string, value: string) {
+  const names = headerNames('full')
+  const index = names.lastIndexOf(column)
+  const sp = names.indexOf('service_point_id')
+  return (lines: string[]): string[] => {
+    const target = (lines[line] as string).split('\t')[sp]
+    return lines.map((text, at) => {
+      const fields = text.split('\t')
+      if (at === 0 || fields[sp] !== target) return text
+      fields[index] = value
+      return fields.join('\t')
+    })
   }
 }
 
@@ -152,7 +171,7 @@ const CASES: readonly RuleCase[] = [
   { rule: 'V24', what: 'NULL for an empty ccb_account_id', edit: setField(2, 'ccb_account_id', 'NULL') },
   { rule: 'V24', what: '\\N for an empty business_name', edit: setField(3, 'business_name', '\\N') },
   { rule: 'V24', what: 'n/a for an empty secondary_id', edit: setField(1, 'secondary_id', 'n/a') },
-  { rule: 'V25', severity: 'warning', what: 'a trailing space in a city', edit: setField(1, 'service_city', 'Richmond ') },
+  { rule: 'V25', severity: 'warning', what: 'a trailing space in a city', edit: setFieldOnServicePoint(1, 'service_city', 'Richmond ') },
   { rule: 'V26', what: 'a header and no rows', edit: (lines) => lines.slice(0, 1) },
   {
     rule: 'V27',
@@ -188,12 +207,12 @@ const CASES: readonly RuleCase[] = [
   { rule: 'V39', what: 'is_account_deletion yes', edit: setField(1, 'is_account_deletion', 'yes') },
   { rule: 'V39', what: 'is_account_deletion TRUE (case-sensitive)', edit: setField(1, 'is_account_deletion', 'TRUE') },
   { rule: 'V44', severity: 'warning', what: 'read_cycle with a dash', edit: setField(1, 'read_cycle', '07-A') },
-  { rule: 'V45', what: 'an empty street name', edit: setField(1, 'service_street_name', '') },
+  { rule: 'V45', what: 'an empty street name', edit: setFieldOnServicePoint(1, 'service_street_name', '') },
   { rule: 'V45', what: 'an empty service_point_id', edit: setField(5, 'service_point_id', '') },
-  { rule: 'V46', what: 'a 3-letter state', edit: setField(1, 'service_state', 'VAX') },
-  { rule: 'V46', severity: 'warning', what: 'a lowercase state', edit: setField(1, 'service_state', 'va') },
-  { rule: 'V48', what: 'a 4-digit zip', edit: setField(1, 'service_zip_code', '2322') },
-  { rule: 'V48', severity: 'warning', what: 'ZIP+4 without hyphen', edit: setField(1, 'service_zip_code', '232201234') },
+  { rule: 'V46', what: 'a 3-letter state', edit: setFieldOnServicePoint(1, 'service_state', 'VAX') },
+  { rule: 'V46', severity: 'warning', what: 'a lowercase state', edit: setFieldOnServicePoint(1, 'service_state', 'va') },
+  { rule: 'V48', what: 'a 4-digit zip', edit: setFieldOnServicePoint(1, 'service_zip_code', '2322') },
+  { rule: 'V48', severity: 'warning', what: 'ZIP+4 without hyphen', edit: setFieldOnServicePoint(1, 'service_zip_code', '232201234') },
   {
     rule: 'V51',
     what: 'a meter_type outside the configured list',
@@ -217,7 +236,12 @@ const CASES: readonly RuleCase[] = [
   { rule: 'V59', what: 'date_to 13th month', edit: setField(1, 'date_to', '20221301') },
   { rule: 'V61', what: 'duration 30.0', edit: setField(1, 'duration', '30.0') },
   { rule: 'V61', what: 'duration 0', edit: setField(1, 'duration', '0') },
-  { rule: 'V62', severity: 'warning', what: 'duration 45 days', edit: setField(1, 'duration', '45') },
+  {
+    rule: 'V62',
+    severity: 'warning',
+    what: 'duration 45 days (on an account that started 45 days before)',
+    edit: (lines) => setField(2, 'active_date', '20211116')(setField(1, 'active_date', '20211116')(setField(1, 'duration', '45')(lines))),
+  },
   { rule: 'V63', what: 'is_estimate X', edit: setField(1, 'is_estimate', 'X') },
   { rule: 'V64', what: 'a currency symbol', edit: setField(1, 'usage_charge', '$81.23') },
   { rule: 'V64', what: 'three decimals', edit: setField(1, 'usage_charge', '81.234') },
@@ -232,7 +256,90 @@ const CASES: readonly RuleCase[] = [
     what: 'a service point split in two runs',
     edit: (lines) => [...lines.slice(0, 4), ...lines.slice(5), lines[4] as string],
   },
+  { rule: 'V08', severity: 'warning', what: 'a timestamp after the clock', options: { now: new Date(Date.UTC(2022, 3, 11, 9, 0, 0)) } },
+  { rule: 'V30', what: 'no ccb_account_id at a CC&B utility', options: { usesOracleCcb: true } },
+  { rule: 'V38', severity: 'warning', what: 'an inactive_date in 2099', edit: setFieldOnServicePoint(7, 'inactive_date', '20990101') },
+  { rule: 'V40', what: 'a deletion flag before Opower enabled deletion', edit: setFieldOnServicePoint(7, 'is_account_deletion', 'true') },
+  {
+    rule: 'V41',
+    what: 'a deletion flag on the moved-out account',
+    options: { accountDeletionEnabled: true },
+    edit: (lines) => setField(2, 'is_account_deletion', 't')(setField(1, 'is_account_deletion', 't')(lines)),
+  },
+  { rule: 'V42', what: 'an account with two active dates', edit: setField(4, 'active_date', '20220201') },
+  { rule: 'V43', severity: 'warning', what: 'active_date weeks before the first read', edit: setFieldOnServicePoint(7, 'active_date', '20211015') },
+  { rule: 'V47', severity: 'warning', what: 'a city written "Richmond VA"', edit: setFieldOnServicePoint(7, 'service_city', 'Richmond VA') },
+  {
+    rule: 'V49',
+    what: 'a second premise at the same address, units missing',
+    edit: (lines) =>
+      [
+        setFieldOnServicePoint(7, 'service_house_number', '123'),
+        setFieldOnServicePoint(7, 'service_street_name', 'W 24th St NE'),
+        setFieldOnServicePoint(7, 'service_zip_code', '23220'),
+      ].reduce((acc, edit) => edit(acc), lines),
+  },
+  { rule: 'V50', severity: 'warning', what: 'service_unit "Rear"', edit: setFieldOnServicePoint(7, 'service_unit', 'Rear') },
+  { rule: 'V52', what: 'a service point at two premises', edit: setField(6, 'premise_id', 'P-5120') },
+  { rule: 'V53', severity: 'warning', what: 'a house number that changes', edit: setField(2, 'service_house_number', '125') },
+  {
+    rule: 'V54',
+    what: 'two electric service points at one premise',
+    options: { fuelColumn: 'meter_type' },
+    edit: setFieldOnServicePoint(5, 'meter_type', 'ELECTRIC'),
+  },
+  { rule: 'V60', severity: 'warning', what: 'reads before the history start', options: { historyStart: '20220101' } },
+  {
+    rule: 'V68',
+    severity: 'warning',
+    what: 'a read repeated with another is_estimate',
+    edit: (lines) => [...lines.slice(0, 3), setField(0, 'is_estimate', 'U')([lines[2] as string])[0] as string, ...lines.slice(3)],
+  },
+  { rule: 'V71', what: 'a read overlapping the one before', edit: setField(2, 'duration', '35') },
+  { rule: 'V72', severity: 'warning', what: 'a gap of 3 days inside an account', edit: setField(9, 'duration', '28') },
+  {
+    rule: 'V73',
+    what: 'an overlapping overwrite that repeats the replaced value',
+    edit: (lines) => [...lines, setField(0, 'duration', '61')(setField(0, 'date_to', '20220403')([lines[10] as string]))[0] as string],
+  },
+  { rule: 'V75', what: 'an account under two customers', edit: setField(4, 'customer_id', 'C-100231') },
+  { rule: 'V76', what: 'two customers at one premise at once', edit: setFieldOnServicePoint(5, 'customer_id', 'C-300000') },
+  {
+    rule: 'V77',
+    what: 'a moved-out account without inactive_date',
+    edit: (lines) => setField(2, 'inactive_date', '')(setField(1, 'inactive_date', '')(setField(2, 'customer_id', 'C-100877')(setField(1, 'customer_id', 'C-100877')(lines)))),
+  },
+  { rule: 'P01', severity: 'warning', what: 'a gas meter that switches to KWH', edit: setField(6, 'meter_unit', 'KWH') },
+  { rule: 'P02', severity: 'warning', what: 'one usage value 100 times the others', edit: (lines) => manyServicePoints(lines, 150) },
+  {
+    rule: 'P03',
+    severity: 'warning',
+    what: 'most reads estimated',
+    edit: (lines) => [1, 2, 7, 8].reduce((acc, line) => setField(line, 'is_estimate', 'E')(acc), lines),
+  },
 ]
+
+/**
+ * The good file's header and `count` one-read service points at their own premises (cloned from line
+ * 7), the last one with a usage value far above the rest.
+ */
+function manyServicePoints(lines: string[], count: number): string[] {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const id = String(8000 + i)
+    let row = [lines[7] as string]
+    for (const [column, value] of [
+      ['customer_id', `C-${id}`],
+      ['premise_id', `P-${id}`],
+      ['account_id', `A-${id}`],
+      ['service_point_id', `SP-${id}`],
+      ['usage_value', i === count - 1 ? '99999' : String(300 + i)],
+    ] as const) {
+      row = setField(0, column, value)(row)
+    }
+    return row[0] as string
+  })
+  return [lines[0] as string, ...rows]
+}
 
 /** The good full file in twice mode, as lines. */
 function twiceLines(_lines: string[]): string[] {
@@ -272,7 +379,7 @@ describe('each rule, on a file that breaks only that rule', () => {
   it('has a case for every implemented check', () => {
     const covered = new Set(CASES.map((rule) => rule.rule))
     assert.deepEqual(
-      RULE_CATALOG.map((check) => check.id).filter((id) => !covered.has(id)),
+      DEFAULT_CHECKS.map((check) => check.id).filter((id) => !covered.has(id)),
       [],
     )
   })

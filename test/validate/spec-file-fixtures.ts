@@ -223,7 +223,7 @@ export async function writeGeneratedGz(dir: string, name: string, servicePoints:
         active_date: '20200101',
         inactive_date: '',
         service_point_id: `SP-${id}`,
-        service_house_number: String(sp % 9000),
+        service_house_number: String(sp),
         service_street_name: 'Main St',
         service_city: 'Richmond',
         service_state: 'VA',

@@ -320,6 +320,18 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
     assert.deepEqual(await readdir(dir), [fileName])
   })
 
+  it('refuses a final name that differs from an existing file only in case (one file on Windows and macOS)', async () => {
+    const dir = await tempDir()
+    const fileName = nameOf('usage', 'gz')
+    const upper = fileName.toUpperCase()
+    await writeFile(join(dir, upper), 'delivered before')
+    await assert.rejects(
+      writeSpecFile([row], { spec: USAGE, dir, fileName, compression: 'gz' }),
+      (error) => error instanceof ToolkitError && error.code === 'OUTPUT_NOT_WRITABLE' && error.message.includes('already exists'),
+    )
+    assert.deepEqual(await readdir(dir), [upper])
+  })
+
   it('a missing output folder is an OUTPUT_NOT_WRITABLE error naming the file', async () => {
     const dir = join(await tempDir(), 'missing')
     await assert.rejects(

@@ -1,32 +1,44 @@
 import type { CommandModule } from 'yargs'
-import { loadMapping } from '../../config/load-mapping.js'
-import { historicalWindow } from '../../extract/extract-window.js'
-import { buildReadQuery } from '../../extract/read-query.js'
-import { createDialect } from '../../source/create-source.js'
+import { runMappingCheck } from '../../check/run-mapping-check.js'
+import { ToolkitError } from '../../errors/toolkit-error.js'
 import type { RunContext } from '../run-context.js'
+import { printCheckReport } from './print-check-report.js'
 
 interface CheckArgs {
   mapping: string
+  preview: number
   'end-date'?: string
+  sql: boolean
 }
 
 export function checkCommand(context: RunContext): CommandModule<object, CheckArgs> {
   return {
     command: 'check',
-    describe: 'Check a mapping (schema and rules, all problems at once) and print the SQL it runs',
+    describe: 'Check a mapping: schema and rules, value-map coverage against the database, a preview of mapped rows, the SQL per phase and doctor findings',
     builder: (yargs) =>
       yargs
         .option('mapping', { type: 'string', demandOption: true, describe: 'Mapping file (YAML)' })
-        .option('end-date', { type: 'string', describe: 'End date used for the SQL shown (default: 31 Dec of the year before launch_date)' })
-        .example('$0 check --mapping mappings/demo-sqlite.yaml', 'check the demo mapping'),
-    handler: (args) => {
-      const { mapping, warnings } = loadMapping(args.mapping)
-      for (const warning of warnings) context.output.log(`warning: ${warning}`)
-      const endDate = args['end-date'] ?? `${Number((mapping.launchDate ?? new Date().toISOString()).slice(0, 4)) - 1}-12-31`
-      const window = historicalWindow({ endDate, from: undefined, launchDate: mapping.launchDate })
-      const query = buildReadQuery(mapping, createDialect(mapping.source.dialect), window)
-      context.output.result(`${args.mapping}: the mapping is valid (${mapping.layout} layout, ${mapping.columns.size} columns)`)
-      context.output.result(`historical read query for [${window.from}, ${window.end}]:\n${query.sql}\nbindings: ${JSON.stringify(query.bindings)}`)
+        .option('preview', { type: 'number', default: 3, describe: 'Reads to map and show (0: none); they hold names and addresses, shown on this terminal only' })
+        .option('end-date', { type: 'string', describe: "Last read date the live checks look at, YYYY-MM-DD (default: today in the mapping's time zone)" })
+        .option('sql', { type: 'boolean', default: true, describe: 'Print the SQL of each phase with its bound values (--no-sql leaves it out)' })
+        .example('$0 check --mapping mappings/demo-sqlite.yaml', 'check the demo mapping against the demo database')
+        .example('$0 check --mapping m.yaml --preview 10 --no-sql', 'preview ten reads, without the SQL')
+        .epilogue('Each finding has a severity (error, warning, ok, info). Exit 0 when there is no error, 78 when there is one; a mapping that does not load at all exits 78 with every problem at file:line.'),
+    handler: async (args) => {
+      if (!Number.isInteger(args.preview) || args.preview < 0) {
+        throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--preview ${args.preview} is not a number of reads`, { hint: 'give a whole number, 0 for none' })
+      }
+      if (args['end-date'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(args['end-date'])) {
+        throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--end-date "${args['end-date']}" is not a date`, { hint: 'write it YYYY-MM-DD' })
+      }
+      const report = await runMappingCheck({ mappingFile: args.mapping, env: context.env, preview: args.preview, ...(args['end-date'] ? { endDate: args['end-date'] } : {}) })
+      printCheckReport(report, context.output, { sql: args.sql })
+      const errors = report.findings.filter((f) => f.severity === 'error').length
+      if (errors > 0) {
+        throw new ToolkitError('MAPPING_CHECK_FAILED', `${args.mapping}: ${errors} error${errors === 1 ? '' : 's'} in the findings above`, {
+          hint: 'fix each error line; run check again until it reports none',
+        })
+      }
     },
   }
 }

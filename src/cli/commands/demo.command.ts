@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { CommandModule } from 'yargs'
 import { createDemoDatabase } from '../../demo/create-demo-database.js'
 import { DEFAULT_DEMO_OPTIONS } from '../../demo/demo-options.js'
+import { makeOwnerOnlyDir } from '../../platform/restrict-to-owner.js'
 import { DEMO_MAPPING } from '../package-paths.js'
 import type { RunContext } from '../run-context.js'
 import { extractFlow } from './extract.command.js'
@@ -33,7 +34,7 @@ export function demoCommand(context: RunContext): CommandModule<object, DemoArgs
         .example('$0 demo --walkthrough', 'what `npm run demo` does'),
     handler: async (args) => {
       const dir = resolve(args.dir)
-      mkdirSync(dir, { recursive: true, mode: 0o700 })
+      makeOwnerOnlyDir(dir)
       const database = join(dir, 'billing.sqlite')
       if (existsSync(database) && !args.overwrite) {
         context.output.log(`using the existing demo database ${database} (--overwrite rebuilds it)`)

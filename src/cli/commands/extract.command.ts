@@ -9,6 +9,7 @@ import { planSample } from '../../extract/plan-sample.js'
 import { runHistoricalExtract } from '../../extract/run-historical-extract.js'
 import { createSource } from '../../source/create-source.js'
 import type { RunContext } from '../run-context.js'
+import { incrementalExtractFlow } from './incremental-extract-flow.js'
 import { printExtractResult } from './print-extract-result.js'
 
 export interface ExtractArgs {
@@ -34,33 +35,43 @@ export function extractCommand(context: RunContext): CommandModule<object, Extra
       yargs
         .option('mapping', { type: 'string', demandOption: true, describe: 'Mapping file (YAML)' })
         .option('phase', { choices: ['sample', 'full', 'incremental'] as const, demandOption: true, describe: 'Which delivery to build' })
-        .option('end-date', { type: 'string', describe: 'Historical "as of" date, YYYY-MM-DD: reads with date_to up to and including it' })
+        .option('end-date', { type: 'string', describe: 'Historical: the "as of" date, YYYY-MM-DD (reads with date_to up to and including it). Incremental: end the change window at the end of this day (default: database clock minus the settle lag)' })
         .option('from', { type: 'string', describe: 'First read date, YYYY-MM-DD (default 1 January of the year before launch_date)' })
         .option('sample-size', { type: 'number', default: 15000, describe: 'sample: accounts to aim for (whole premises are taken)' })
         .option('seed', { type: 'string', default: '1', describe: 'sample: seed of the premise pick (same seed, same pick)' })
         .option('out', { type: 'string', describe: "Output folder (default: the mapping's output.folder)" })
         .option('max-rows-per-file', { type: 'number', describe: 'Split files after this many rows, never inside a service point' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Show the window, the SQL with its bound values and counts; write nothing' })
-        .option('rerun', { type: 'string', describe: 'Regenerate the window of a past run (incremental phase)' })
-        .option('keys', { type: 'string', describe: 'File of read or account keys to backfill as corrections (incremental phase)' })
+        .option('rerun', { type: 'string', describe: 'Incremental: regenerate the window of past run RUN, byte for byte when the data is the same' })
+        .option('keys', { type: 'string', describe: 'Incremental: backfill the reads in FILE as corrections; one read key per line, or account:KEY for every read of an account' })
         .option('summary', { type: 'string', describe: 'Write a JSON summary of the run to this file' })
         .example('$0 extract --mapping mappings/demo-sqlite.yaml --phase sample --end-date 2026-10-31', 'a sample historical as of 31 Oct 2026')
-        .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --dry-run', 'show the SQL and counts only'),
+        .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --dry-run', 'show the SQL and counts only')
+        .example('$0 extract --mapping m.yaml --phase incremental', 'everything changed since the last accepted run (needs an accepted full historical)')
+        .example('$0 extract --mapping m.yaml --phase incremental --rerun incremental-0007', 'the same window again, e.g. after the files were lost'),
     handler: (args) => extractFlow(context, args),
   }
 }
 
 /** The extract itself, shared with the demo walkthrough. */
 export async function extractFlow(context: RunContext, args: ExtractArgs): Promise<void> {
-  if (args.phase === 'incremental' || args.rerun || args.keys) {
-    throw new ToolkitError('COMMAND_NOT_AVAILABLE', 'incremental extracts (--phase incremental, --rerun, --keys) are not available in this version', {
-      hint: 'sample and full historical extracts are',
+  if (args.phase !== 'incremental' && (args.rerun || args.keys)) {
+    throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--rerun and --keys belong to --phase incremental, not ${args.phase}`, {
+      hint: 'a historical is repeated by extracting it again with the same --end-date',
     })
   }
   const { mapping: loaded, warnings } = loadMapping(args.mapping)
   for (const warning of warnings) context.output.log(`warning: ${warning}`)
   const mapping =
     args['max-rows-per-file'] === undefined ? loaded : { ...loaded, output: { ...loaded.output, maxRowsPerFile: args['max-rows-per-file'] } }
+  if (args.phase === 'incremental') {
+    const source = createSource(mapping, { env: context.env })
+    try {
+      return await incrementalExtractFlow(context, args, mapping, source)
+    } finally {
+      await source.close()
+    }
+  }
   const window = historicalWindow({ endDate: args['end-date'], from: args.from, launchDate: mapping.launchDate })
   const source = createSource(mapping, { env: context.env })
   try {

@@ -13,7 +13,7 @@ export function printExtractResult(result: HistoricalExtractResult, output: Outp
   if (result.rejectsFile) output.result(`  rejects: ${result.rejectsFile}`)
   const excluded = Object.entries(counts.excluded).map(([reason, n]) => `${n} ${reason}`)
   output.result(
-    `reconciliation: ${counts.sourceReadKeys} reads in the database window = ${counts.written} written + ${counts.rejected} rejected + ${counts.superseded} superseded + ${totalExcluded(counts)} excluded${excluded.length ? ` (${excluded.join('; ')})` : ''}; ${counts.cleaned} rows cleaned`,
+    `reconciliation: ${counts.sourceReadKeys} reads in the database window = ${counts.written} written + ${counts.rejected} rejected + ${counts.superseded} superseded${counts.suppressed ? ` + ${counts.suppressed} unchanged (already accepted)` : ''} + ${totalExcluded(counts)} excluded${excluded.length ? ` (${excluded.join('; ')})` : ''}; ${counts.cleaned} rows cleaned`,
   )
   for (const file of result.files) {
     if (file.validation.findings.length > 0) output.result(formatReportText(file.validation))

@@ -3,9 +3,10 @@ import { basename } from 'node:path'
 import type { CommandModule } from 'yargs'
 import { loadMapping } from '../../config/load-mapping.js'
 import { ToolkitError } from '../../errors/toolkit-error.js'
-import { validateFile } from '../../validate/validate-file.js'
+import { formatReportHtml } from '../../validate/html-report.js'
+import { validateDelivery, type DeliveryReport } from '../../validate/validate-delivery.js'
 import { defaultValidationOptions, type ValidationOptions } from '../../validate/validation-options.js'
-import { formatReportText, type ValidationReport } from '../../validate/validation-report.js'
+import { formatReportText } from '../../validate/validation-report.js'
 import { parseFileName } from '../../writer/file-name.js'
 import type { RunContext } from '../run-context.js'
 
@@ -15,8 +16,11 @@ interface ValidateArgs {
   utility?: string
   'sp-id-in-full': 'once' | 'twice'
   'allow-negative-usage': boolean
-  format: 'text' | 'json'
+  format: 'text' | 'json' | 'html'
   out?: string
+  layout?: 'single' | 'split'
+  'fuel-column'?: string
+  'show-values': boolean
 }
 
 export function validateCommand(context: RunContext): CommandModule<object, ValidateArgs> {
@@ -30,20 +34,28 @@ export function validateCommand(context: RunContext): CommandModule<object, Vali
         .option('utility', { type: 'string', describe: 'Utility code the names must carry (without --mapping)' })
         .option('sp-id-in-full', { choices: ['once', 'twice'] as const, default: 'once' as const, describe: 'full files: service_point_id once or twice' })
         .option('allow-negative-usage', { type: 'boolean', default: false, describe: 'Opower has enabled negative usage_value' })
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Report format' })
+        .option('layout', {
+          choices: ['single', 'split'] as const,
+          describe: 'The files are one delivery of this layout: split checks the customer + usage pair (V14); default: the mapping\'s, else not checked',
+        })
+        .option('fuel-column', { type: 'string', describe: 'Column naming the fuel (V54, per-fuel figures); default meter_type for the figures' })
+        .option('show-values', { type: 'boolean', default: false, describe: 'Quote the offending value in examples, names and addresses included' })
+        .option('format', { choices: ['text', 'json', 'html'] as const, default: 'text' as const, describe: 'Report format; html is one self-contained page with charts' })
         .option('out', { type: 'string', describe: 'Write the report to this file instead of stdout' })
         .example('$0 validate demo/out/opwr_dem_res_v1-19-0_full_*.gz --mapping demo/mapping.yaml', 'validate the demo files')
-        .epilogue('Exit codes: 0 every file valid (warnings allowed), 65 a file has errors, 66 a file cannot be read.'),
+        .example('$0 validate cust.gz usage.gz --layout split --utility gec --format html --out report.html', 'a split delivery, as a web page')
+        .epilogue('Files are given in load order. Exit codes: 0 every file valid (warnings allowed), 65 a file or the delivery has errors, 66 a file cannot be read.'),
     handler: async (args) => {
       const options = optionsOf(args)
-      const reports: ValidationReport[] = []
-      for (const file of args.files) reports.push(await validateFile(file, options(file)))
-      const text = args.format === 'json' ? `${JSON.stringify(reports, null, 2)}` : reports.map(formatReportText).join('\n\n')
+      const layout = args.layout ?? (args.mapping ? loadMapping(args.mapping).mapping.layout : undefined)
+      const delivery = await validateDelivery(args.files, options, layout === undefined ? {} : { layout })
+      const text = formatDelivery(delivery, args.format)
       if (args.out) writeFileSync(args.out, `${text}\n`, { mode: 0o600 })
       else context.output.result(text)
-      const invalid = reports.filter((report) => !report.ok)
-      if (invalid.length > 0) {
-        throw new ToolkitError('VALIDATION_FAILED', `${invalid.length} of ${reports.length} files have errors: ${invalid.map((r) => r.file).join(', ')}`, {
+      const invalid = delivery.files.filter((report) => !report.ok)
+      if (!delivery.ok) {
+        const across = delivery.findings.length > 0 ? `; across the files: ${delivery.findings.map((f) => f.rule).join(', ')}` : ''
+        throw new ToolkitError('VALIDATION_FAILED', `${invalid.length} of ${delivery.files.length} files have errors: ${invalid.map((r) => r.file).join(', ')}${across}`, {
           hint: 'each error above names its rule (see shared spec VALIDATION-RULES) and example lines',
         })
       }
@@ -51,9 +63,21 @@ export function validateCommand(context: RunContext): CommandModule<object, Vali
   }
 }
 
+function formatDelivery(delivery: DeliveryReport, format: ValidateArgs['format']): string {
+  if (format === 'html') return formatReportHtml(delivery)
+  if (format === 'json') return JSON.stringify(delivery, null, 2)
+  const across = delivery.findings.map((f) => `  error   ${f.rule.padEnd(4)} ${f.title} (${f.count})\n${f.examples.map((e) => `          ${e.message}`).join('\n')}`)
+  return [...delivery.files.map(formatReportText), ...(across.length > 0 ? [`across the files: FAILED\n${across.join('\n')}\n`] : [])].join('\n')
+}
+
 function optionsOf(args: ValidateArgs): (file: string) => ValidationOptions {
+  const shared = {
+    showPersonalData: args['show-values'],
+    ...(args['fuel-column'] ? { fuelColumn: args['fuel-column'] } : {}),
+  }
   if (!args.mapping) {
     const options = defaultValidationOptions({
+      ...shared,
       servicePointIdInFull: args['sp-id-in-full'],
       allowNegativeUsage: args['allow-negative-usage'],
       ...(args.utility ? { utility: args.utility } : {}),
@@ -64,6 +88,8 @@ function optionsOf(args: ValidateArgs): (file: string) => ValidationOptions {
   return (file) => {
     const type = parseFileName(basename(file))?.fileType
     return defaultValidationOptions({
+      ...shared,
+      timezone: mapping.timezone,
       expected: mapping.fileSpecs.find((spec) => spec.fileType === type),
       servicePointIdInFull: mapping.servicePointIdInFull,
       utility: mapping.utility,

@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Knex } from 'knex'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
-import type { SourceDialect, SourceRow, StreamOptions } from '../source-dialect.js'
+import type { ConnectionValues, DialectSession, SessionOptions, SourceDialect, SourceFailure, SourceRow, StreamOptions } from '../source-dialect.js'
+import { acquirePooled, destroyPooled, releasePooled, type PooledConnection } from '../pooled-connection.js'
 import { toSourceText } from '../source-value.js'
 
 /**
@@ -12,7 +13,7 @@ import { toSourceText } from '../source-value.js'
 export class SqliteDialect implements SourceDialect {
   readonly name = 'sqlite' as const
 
-  createKnexConfig(connection: Readonly<Record<string, string | number | boolean | undefined>>): Knex.Config {
+  createKnexConfig(connection: ConnectionValues): Knex.Config {
     return {
       client: 'better-sqlite3',
       connection: { filename: String(connection.filename), options: { readonly: true } },
@@ -43,28 +44,61 @@ export class SqliteDialect implements SourceDialect {
     return '?'
   }
 
-  async *streamRows(knex: Knex, sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncIterable<SourceRow> {
-    const connection = (await knex.client.acquireConnection()) as BetterSqlite3.Database
-    try {
-      const statement = connection.prepare(sql).raw(true).safeIntegers(true)
-      let sinceYield = 0
-      for (const row of statement.iterate(...(bindings as unknown[])) as IterableIterator<unknown[]>) {
-        options.signal?.throwIfAborted()
-        yield row.map(toSourceText)
-        // iterate() is synchronous: let timers and I/O run now and then.
-        if (++sinceYield === 5000) {
-          sinceYield = 0
-          await yieldToEventLoop()
-        }
-      }
-    } finally {
-      await knex.client.releaseConnection(connection)
+  indexLeadingColumnsQuery(table: string): { sql: string; bindings: unknown[] } {
+    return { sql: 'SELECT ii.name FROM pragma_index_list(?) il, pragma_index_info(il.name) ii WHERE ii.seqno = 0', bindings: [table] }
+  }
+
+  async openSession(knex: Knex, options: SessionOptions): Promise<DialectSession> {
+    const db = await acquirePooled<SqliteConnection>(knex)
+    // A deferred transaction: its first read fixes the snapshot every later read of the session sees.
+    if (options.snapshot) db.exec('BEGIN')
+    let open = true
+    const finish = async (how: 'end' | 'destroy') => {
+      if (!open) return
+      open = false
+      if (how === 'destroy') return destroyPooled(knex, db, () => db.close())
+      if (options.snapshot && db.inTransaction) db.exec('COMMIT')
+      await releasePooled(knex, db)
+    }
+    return {
+      streamRows: (sql, bindings, streamOptions) => iterateRows(db, sql, bindings, streamOptions),
+      async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
+        const rows: SourceRow[] = []
+        for await (const row of iterateRows(db, sql, bindings)) rows.push(row)
+        return rows
+      },
+      // A local file has no connection to lose.
+      onConnectionLost() {},
+      end: () => finish('end'),
+      destroy: () => finish('destroy'),
     }
   }
 
-  async queryRows(knex: Knex, sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
-    const rows: SourceRow[] = []
-    for await (const row of this.streamRows(knex, sql, bindings)) rows.push(row)
-    return rows
+  classifyError(error: unknown): SourceFailure | undefined {
+    const { code, message } = error as { code?: unknown; message?: unknown }
+    if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined
+    const text = String(message ?? '')
+    if (code === 'SQLITE_CANTOPEN') return { kind: 'unreachable' }
+    const table = /no such table: (\S+)/.exec(text)?.[1]
+    if (table) return { kind: 'missing-table', object: table }
+    const column = /no such column: (\S+)/.exec(text)?.[1]
+    if (column) return { kind: 'missing-column', object: column }
+    return { kind: 'query' }
+  }
+}
+
+type SqliteConnection = BetterSqlite3.Database & PooledConnection
+
+/** better-sqlite3's iterate() is synchronous: rows come one at a time, with a pause for the event loop now and then. */
+async function* iterateRows(db: BetterSqlite3.Database, sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncIterable<SourceRow> {
+  const statement = db.prepare(sql).raw(true).safeIntegers(true)
+  let sinceYield = 0
+  for (const row of statement.iterate(...(bindings as unknown[])) as IterableIterator<unknown[]>) {
+    options.signal?.throwIfAborted()
+    yield row.map(toSourceText)
+    if (++sinceYield === 5000) {
+      sinceYield = 0
+      await yieldToEventLoop()
+    }
   }
 }

@@ -24,7 +24,7 @@ export function dateCheck(spec: {
     columns: [name],
     init: (ctx) => ({ column: ctx.file.column(name) }),
     onRow(row, line, ctx, state) {
-      const value = row[state.column] as string
+      const value = row.field(state.column)
       if (value === '') {
         if (spec.emptyIsError) ctx.reportRow(row, line, state.column, `${name} is empty`)
         return

@@ -36,7 +36,7 @@ export function enumCheck(spec: {
     },
     onRow(row, line, ctx, state) {
       for (const column of state.columns) {
-        const value = row[column.index] as string
+        const value = row.field(column.index)
         if (value !== '' && !column.allowed.has(value)) {
           const list = [...column.allowed].join(', ')
           ctx.reportRow(row, line, column.index, `${column.name} ${describeValue(column.name, value)} is not one of ${list}`)

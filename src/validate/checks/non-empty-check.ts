@@ -26,7 +26,7 @@ export function nonEmptyCheck(spec: {
     init: (ctx) => ({ columns: resolve(ctx).filter((index) => index >= 0) }),
     onRow(row, line, ctx, state) {
       for (const column of state.columns) {
-        if (row[column] === '') ctx.reportRow(row, line, column, `${ctx.file.header[column] ?? 'the value'} is empty`)
+        if (row.end(column) === row.start(column)) ctx.reportRow(row, line, column, `${ctx.file.header[column] ?? 'the value'} is empty`)
       }
     },
   }

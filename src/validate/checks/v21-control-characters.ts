@@ -10,10 +10,10 @@ export const v21ControlCharacters: Check = {
   title: 'No field contains NUL or CR',
   wholeLine: true,
   onRow(row, line, ctx) {
-    const text = ctx.file.line
+    const text = row.line
     if (text.indexOf('\0') < 0 && text.indexOf('\r') < 0) return
     for (let column = 0; column < row.length; column++) {
-      const value = row[column] as string
+      const value = row.field(column)
       const nul = value.indexOf('\0')
       const cr = value.indexOf('\r')
       if (nul < 0 && cr < 0) continue

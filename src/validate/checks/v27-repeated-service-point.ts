@@ -19,8 +19,8 @@ export const v27RepeatedServicePoint: Check<RepeatState> = {
   init: (ctx) => ({ first: ctx.file.column('service_point_id'), last: ctx.file.lastColumn('service_point_id') }),
   onRow(row, line, ctx, state) {
     if (state.first === state.last) return
-    const group = row[state.first]
-    const usage = row[state.last]
+    const group = row.field(state.first)
+    const usage = row.field(state.last)
     // An empty copy is V45's or V55's.
     if (group === usage || group === '' || usage === '') return
     ctx.reportRow(

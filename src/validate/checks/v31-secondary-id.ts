@@ -13,8 +13,8 @@ export const v31SecondaryId: Check<SecondaryState> = {
   columns: ['customer_id', 'secondary_id'],
   init: (ctx) => ({ customer: ctx.file.column('customer_id'), secondary: ctx.file.column('secondary_id') }),
   onRow(row, line, ctx, state) {
-    const secondary = row[state.secondary]
-    if (secondary !== '' && secondary === row[state.customer]) {
+    const secondary = row.field(state.secondary)
+    if (secondary !== '' && secondary === row.field(state.customer)) {
       ctx.reportRow(row, line, state.secondary, 'secondary_id equals customer_id; leave it empty instead')
     }
   },

@@ -14,9 +14,9 @@ export const v37ActiveBeforeInactive: Check<DatesState> = {
   columns: ['active_date', 'inactive_date'],
   init: (ctx) => ({ active: ctx.file.column('active_date'), inactive: ctx.file.column('inactive_date') }),
   onRow(row, line, ctx, state) {
-    const inactive = row[state.inactive] as string
+    const inactive = row.field(state.inactive)
     if (inactive === '') return
-    const active = row[state.active] as string
+    const active = row.field(state.active)
     // yyyymmdd strings order like the dates they write.
     if (active > inactive && isCalendarDate(active) && isCalendarDate(inactive)) {
       ctx.reportRow(row, line, state.inactive, `inactive_date ${inactive} is before active_date ${active}`)

@@ -15,7 +15,7 @@ export const v44ReadCycle: Check<CycleState> = {
   columns: ['read_cycle'],
   init: (ctx) => ({ column: ctx.file.column('read_cycle') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (value !== '' && !ALPHANUMERIC.test(value)) {
       ctx.reportRow(row, line, state.column, `read_cycle ${describeValue('read_cycle', value)} is not alphanumeric`)
     }

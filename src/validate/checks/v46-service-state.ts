@@ -24,7 +24,7 @@ export const v46ServiceState: Check<StateState> = {
   columns: ['service_state'],
   init: (ctx) => ({ column: ctx.file.column('service_state') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (value === '' || USPS_CODES.has(value)) return
     const shown = describeValue('service_state', value)
     if (value.length !== 2) {

@@ -19,7 +19,7 @@ export const v48ServiceZipCode: Check<ZipState> = {
   columns: ['service_zip_code'],
   init: (ctx) => ({ column: ctx.file.column('service_zip_code') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (value === '' || ZIP.test(value)) return
     if (ZIP9_WITHOUT_HYPHEN.test(value)) {
       ctx.reportRow(row, line, state.column, 'service_zip_code has 9 digits without the hyphen (write 12345-6789)', 'warning')

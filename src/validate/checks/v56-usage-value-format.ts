@@ -14,7 +14,7 @@ export const v56UsageValueFormat: Check<UsageState> = {
   columns: ['usage_value'],
   init: (ctx) => ({ column: ctx.file.column('usage_value') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (value !== '' && !USAGE_VALUE_FORMAT.test(value)) {
       ctx.reportRow(row, line, state.column, `usage_value ${describeValue('usage_value', value)} is not a plain number like 1234.5`)
     }

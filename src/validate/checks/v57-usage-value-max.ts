@@ -16,7 +16,7 @@ export const v57UsageValueMax: Check<MaxState> = {
   columns: ['usage_value'],
   init: (ctx) => ({ column: ctx.file.column('usage_value') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (value.length >= 9 && USAGE_VALUE_FORMAT.test(value) && exceedsWholeNumber(value, MAX)) {
       ctx.reportRow(row, line, state.column, `usage_value ${value} is above ${MAX}`)
     }

@@ -16,7 +16,7 @@ export const v58UsageValueSign: Check<SignState> = {
   columns: ['usage_value'],
   init: (ctx) => ({ column: ctx.file.column('usage_value') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     const negative = value.startsWith('-')
     if (!negative && !ctx.options.rejectZeroUsage) return
     if (!USAGE_VALUE_FORMAT.test(value)) return

@@ -15,7 +15,7 @@ export const v61DurationFormat: Check<DurationState> = {
   columns: ['duration'],
   init: (ctx) => ({ column: ctx.file.column('duration') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (value !== '' && !POSITIVE_INTEGER.test(value)) {
       ctx.reportRow(row, line, state.column, `duration ${describeValue('duration', value)} is not a positive whole number of days`)
     }

@@ -21,7 +21,7 @@ export const v62DurationBand: Check<BandState> = {
     return { column: ctx.file.column('duration'), bands, described }
   },
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (!POSITIVE_INTEGER.test(value)) return
     const days = Number(value)
     for (const band of state.bands) if (days >= band.min && days <= band.max) return

@@ -14,7 +14,7 @@ export const v64UsageChargeFormat: Check<ChargeState> = {
   columns: ['usage_charge'],
   init: (ctx) => ({ column: ctx.file.column('usage_charge') }),
   onRow(row, line, ctx, state) {
-    const value = row[state.column] as string
+    const value = row.field(state.column)
     if (value !== '' && !USAGE_CHARGE_FORMAT.test(value)) {
       ctx.reportRow(row, line, state.column, `usage_charge ${describeValue('usage_charge', value)} is not an amount like 123.45`)
     }

@@ -1,21 +1,25 @@
 import { LEGACY_BILLING_V1 } from '../../spec/legacy-billing-v1.js'
 import type { Check, CheckContext } from '../check.js'
+import { Row } from '../row.js'
 
 interface DuplicateState {
   readonly servicePoint: number
   readonly dateTo: number
-  /** The usage columns compared when two rows share a `date_to`. */
+  /** The usage columns compared when two rows share a service point and `date_to`. */
   readonly columns: readonly number[]
   current: string | undefined
-  /** `date_to` → the rows (and their lines) of the current service point's run with it. */
-  readonly seen: Map<string, { readonly row: readonly string[]; readonly line: number }[]>
+  currentDateTo: string | undefined
+  /** The raw lines (and line numbers) of the current run of rows with this service point and `date_to`. */
+  readonly group: { readonly text: string; readonly line: number }[]
+  /** Re-reads a kept line's fields when a later row of the group is compared with it. */
+  readonly earlier: Row
 }
 
 /**
- * V65: no two rows have identical values in every usage column. To keep memory bounded by one service
- * point's reads, rows are compared only within a run of consecutive rows of the same service point; a
- * duplicate in a later, separate run of that service point is not seen here (V66 reports the split run).
- * Rows are indexed by `date_to`, so the usual row costs one map lookup and builds no key.
+ * V65: no two rows have identical values in every usage column. Rows are compared only within a run of
+ * consecutive rows with the same service point and `date_to`: in a file in V66's order every pair of
+ * rows that could be duplicates is in such a run, and a file out of that order is V66's. So memory is
+ * the few rows of one read period, and the usual row costs two string comparisons and one kept string.
  */
 export const v65DuplicateRows: Check<DuplicateState> = {
   id: 'V65',
@@ -27,22 +31,25 @@ export const v65DuplicateRows: Check<DuplicateState> = {
     dateTo: ctx.file.column('date_to'),
     columns: usageColumns(ctx),
     current: undefined,
-    seen: new Map(),
+    currentDateTo: undefined,
+    group: [],
+    earlier: new Row(),
   }),
   onRow(row, line, ctx, state) {
-    const servicePoint = row[state.servicePoint] as string
-    if (servicePoint !== state.current) {
+    const servicePoint = row.field(state.servicePoint)
+    const dateTo = row.field(state.dateTo)
+    if (servicePoint !== state.current || dateTo !== state.currentDateTo) {
       state.current = servicePoint
-      state.seen.clear()
-    }
-    const dateTo = row[state.dateTo] as string
-    const earlier = state.seen.get(dateTo)
-    if (earlier === undefined) {
-      state.seen.set(dateTo, [{ row, line }])
+      state.currentDateTo = dateTo
+      state.group.length = 0
+      state.group.push({ text: row.line, line })
       return
     }
-    const same = earlier.find((other) => state.columns.every((i) => other.row[i] === row[i]))
-    if (same === undefined) earlier.push({ row, line })
+    const same = state.group.find((other) => {
+      state.earlier.reset(other.text)
+      return state.columns.every((i) => state.earlier.field(i) === row.field(i))
+    })
+    if (same === undefined) state.group.push({ text: row.line, line })
     else ctx.report({ line, servicePointId: servicePoint, message: `the row repeats line ${same.line} in every usage column` })
   },
 }

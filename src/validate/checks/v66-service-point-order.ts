@@ -28,7 +28,7 @@ export const v66ServicePointOrder: Check<OrderState> = {
     currentLatest: '',
   }),
   onRow(row, line, ctx, state) {
-    const servicePoint = row[state.servicePoint] as string
+    const servicePoint = row.field(state.servicePoint)
     if (servicePoint === '') return
     if (servicePoint !== state.current) {
       if (state.current !== undefined) state.latest.set(state.current, state.currentLatest)
@@ -39,7 +39,7 @@ export const v66ServicePointOrder: Check<OrderState> = {
       state.current = servicePoint
       state.currentLatest = before ?? ''
     }
-    const dateTo = row[state.dateTo] as string
+    const dateTo = row.field(state.dateTo)
     if (!isCalendarDate(dateTo)) return
     if (dateTo < state.currentLatest) {
       ctx.reportRow(row, line, state.dateTo, `date_to ${dateTo} comes after a row with date_to ${state.currentLatest}`)

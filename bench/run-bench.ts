@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseDocument } from 'yaml'
+import yargs from 'yargs'
+import { hideBin } from 'yargs/helpers'
+import { loadMapping } from '../src/config/load-mapping.js'
+import { buildReadQuery } from '../src/extract/read-query.js'
+import { createDialect } from '../src/source/create-source.js'
+import { BENCH_HISTORY, customersFor } from './bench-data.js'
+import { BENCH_DATABASES, loadBenchDatabases, shellQuote, type BenchDatabase } from './bench-databases.js'
+import { bash, median, timedRun } from './timed-run.js'
+
+// The CLI of the same build as this file, and the demo mapping every bench mapping is made from.
+const BIN = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url))
+const DEMO_MAPPING = fileURLToPath(new URL('../../mappings/demo-sqlite.yaml', import.meta.url))
+/** zlib's default, which the writer uses too; the baseline's gzip gets the same. */
+const GZIP_LEVEL = 6
+
+const args = yargs(hideBin(process.argv))
+  .scriptName('npm run bench --')
+  .usage('$0 [--rows N] [--repeat K] [--databases sqlite,postgres]\n\nTimes a full historical extract against the database exporting the same query into gzip itself.')
+  .option('rows', { type: 'number', default: 2_000_000, describe: 'Reads (bill segments) to generate' })
+  .option('repeat', { type: 'number', default: 3, describe: 'Runs of each measurement; the median is reported' })
+  .option('databases', { type: 'string', default: BENCH_DATABASES.join(','), describe: `Comma-separated, of ${BENCH_DATABASES.join(', ')}` })
+  .option('tmp', { type: 'string', default: tmpdir(), describe: 'Folder for the data, the files and the sort runs' })
+  .strict()
+  .parseSync()
+
+interface DatabaseResult {
+  readonly name: string
+  readonly reads: number
+  readonly extract: number
+  readonly baseline: number
+  readonly rssMb: number
+  readonly validate: number
+  readonly gunzip: number
+}
+
+const log = (line: string) => console.log(line)
+const names = args.databases.split(',').map((name) => name.trim())
+for (const name of names) if (!(BENCH_DATABASES as readonly string[]).includes(name)) throw new Error(`--databases: unknown database "${name}" (known: ${BENCH_DATABASES.join(', ')})`)
+const work = mkdtempSync(join(args.tmp, 'opx-bench-'))
+const customers = customersFor(args.rows)
+log(`bench: ${args.rows} reads wanted → ${customers} demo customers, history ${BENCH_HISTORY.from}..${BENCH_HISTORY.end}; ${args.repeat} runs each; work folder ${work}`)
+let databases: BenchDatabase[] = []
+const results: DatabaseResult[] = []
+try {
+  databases = await loadBenchDatabases(names as BenchDatabase['name'][], customers, work, log)
+  for (const database of databases) results.push(benchDatabase(database))
+} finally {
+  for (const database of databases) await database.drop()
+  rmSync(work, { recursive: true, force: true })
+}
+const worst = (pick: (result: DatabaseResult) => number) => Math.max(...results.map(pick))
+console.log(
+  `ratio extract/baseline=${worst((r) => r.extract / r.baseline).toFixed(2)} rss_mb=${worst((r) => r.rssMb).toFixed(0)} validate/gunzip=${worst((r) => r.validate / r.gunzip).toFixed(2)}`,
+)
+
+function benchDatabase(database: BenchDatabase): DatabaseResult {
+  const dir = join(work, database.name)
+  mkdirSync(dir)
+  const exportSql = exportQuery(writeMapping(database, join(dir, 'probe')))
+  const runs = { extract: [] as number[], baseline: [] as number[], rss: [] as number[], validate: [] as number[], gunzip: [] as number[] }
+  let reads = 0
+  // Interleaved, so a change in the machine's load touches both sides of each ratio alike.
+  for (let run = 1; run <= args.repeat; run++) {
+    const runDir = join(dir, `run-${run}`)
+    const mappingFile = writeMapping(database, runDir)
+    const baselineFile = join(runDir, 'baseline.tsv.gz')
+    const baseline = timedRun(bash(`${database.exportCommand(exportSql)} | gzip -${GZIP_LEVEL} > ${shellQuote(baselineFile)}`), runDir)
+    rmSync(baselineFile)
+    const summaryFile = join(runDir, 'summary.json')
+    const extract = timedRun(
+      [process.execPath, BIN, 'extract', '--mapping', mappingFile, '--phase', 'full', '--from', BENCH_HISTORY.from, '--end-date', BENCH_HISTORY.end, '--summary', summaryFile],
+      runDir,
+      { ...process.env, TMPDIR: runDir },
+    )
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { counts: { written: number }; files: { path: string }[] }
+    reads = summary.counts.written
+    const file = summary.files[0]!.path
+    const validate = timedRun([process.execPath, BIN, 'validate', file, '--mapping', mappingFile], runDir)
+    const gunzip = timedRun(bash(`gzip -dc ${shellQuote(file)} > /dev/null`), runDir)
+    log(
+      `${database.name} run ${run}: baseline ${baseline.seconds.toFixed(1)} s, extract ${extract.seconds.toFixed(1)} s (peak RSS ${extract.peakRssMb.toFixed(0)} MB, ${reads} reads), validate ${validate.seconds.toFixed(1)} s, gunzip ${gunzip.seconds.toFixed(2)} s`,
+    )
+    runs.baseline.push(baseline.seconds)
+    runs.extract.push(extract.seconds)
+    runs.rss.push(extract.peakRssMb)
+    runs.validate.push(validate.seconds)
+    runs.gunzip.push(gunzip.seconds)
+    rmSync(runDir, { recursive: true, force: true })
+  }
+  const result = {
+    name: database.name,
+    reads,
+    extract: median(runs.extract),
+    baseline: median(runs.baseline),
+    rssMb: Math.max(...runs.rss),
+    validate: median(runs.validate),
+    gunzip: median(runs.gunzip),
+  }
+  const rate = (seconds: number) => `${Math.round(reads / seconds).toLocaleString('en-US')} reads/s`
+  log(`${database.name}: ${reads} reads, medians of ${args.repeat}:`)
+  log(`  extract   ${result.extract.toFixed(1)} s  ${rate(result.extract)}  peak RSS ${result.rssMb.toFixed(0)} MB`)
+  log(`  baseline  ${result.baseline.toFixed(1)} s  ${rate(result.baseline)}  (the database's own export | gzip -${GZIP_LEVEL})`)
+  log(`  validate  ${result.validate.toFixed(1)} s  ${rate(result.validate)}  (gzip -dc: ${result.gunzip.toFixed(2)} s)`)
+  log(`  ratios    extract/baseline ${(result.extract / result.baseline).toFixed(2)}  validate/gunzip ${(result.validate / result.gunzip).toFixed(2)}`)
+  return result
+}
+
+/** The demo mapping pointed at the bench database, with output and state in `dir`. */
+function writeMapping(database: BenchDatabase, dir: string): string {
+  mkdirSync(dir, { recursive: true })
+  const document = parseDocument(readFileSync(DEMO_MAPPING, 'utf8'))
+  document.setIn(['output', 'folder'], join(dir, 'out'))
+  document.setIn(['output', 'state'], join(dir, 'state'))
+  document.set('source', database.source)
+  const file = join(dir, 'mapping.yaml')
+  writeFileSync(file, document.toString())
+  return file
+}
+
+/**
+ * The extract's own read query (same joins, same columns), its bindings written in as literals, and
+ * ordered the way the extract orders its file: service point, read date, start, version, read, detail.
+ */
+function exportQuery(mappingFile: string): string {
+  const { mapping } = loadMapping(mappingFile)
+  const toExclusive = new Date(Date.parse(`${BENCH_HISTORY.end}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+  const query = buildReadQuery(mapping, createDialect(mapping.source.dialect), { from: BENCH_HISTORY.from, toExclusive })
+  const bindings = [...query.bindings]
+  const sql = query.sql.replace(/\?/g, () => `'${String(bindings.shift()).replaceAll("'", "''")}'`)
+  const { fields } = query
+  const order = [fields.columns.get('service_point_id'), fields.dateTo, fields.startDate ?? fields.duration, fields.version, fields.readKey, fields.detailKey]
+  return `${sql}\nORDER BY ${order.filter((field) => field !== undefined).map((field) => field + 1).join(', ')}`
+}

@@ -1,0 +1,34 @@
+import type { Mapping } from '../config/mapping.js'
+import type { HistoricalWindow } from '../extract/extract-window.js'
+import { buildPremiseQuery, buildReadCountQuery, buildReadQuery } from '../extract/read-query.js'
+import type { SourceDialect } from '../source/source-dialect.js'
+
+/** Placeholder shown for the picked premise ids: the pick itself depends on --seed and --sample-size. */
+const PICKED_PREMISE = '<picked premise_id>'
+
+/**
+ * The SQL each phase sends to the database, with its bound values listed (never spliced into the text),
+ * for a mapping author to run by hand or hand to a DBA. Historical phases use `window`.
+ */
+export function describePhaseSql(mapping: Mapping, dialect: SourceDialect, window: HistoricalWindow): string[] {
+  const filter = { from: window.from, toExclusive: window.toExclusive }
+  const lines: string[] = []
+  const show = (title: string, query: { sql: string; bindings: readonly unknown[] }) =>
+    lines.push(`-- ${title}`, `${query.sql};`, `-- bindings: ${JSON.stringify(query.bindings)}`, '')
+
+  lines.push(`== full historical: reads with date_to in [${window.from}, ${window.end}] (bound as ${filter.from} <= date_to < ${filter.toExclusive})`)
+  show('count of distinct reads (reconciliation)', buildReadCountQuery(mapping, dialect, filter))
+  show('the reads, one row per usage quantity', buildReadQuery(mapping, dialect, filter))
+
+  const bySql = (column: string) => mapping.columns.get(column)?.source.kind === 'sql'
+  if (!bySql('premise_id') || !bySql('account_id')) {
+    lines.push('== sample historical: needs premise_id and account_id mapped with sql (see the findings)', '')
+  } else {
+    lines.push(`== sample historical: same window; premises picked by seed, then their reads in chunks of up to 900 premises`)
+      show('premises in the window with their number of accounts', buildPremiseQuery(mapping, dialect, filter))
+    show(`the reads of one chunk (each ${PICKED_PREMISE} is bound)`, buildReadQuery(mapping, dialect, { ...filter, premises: [PICKED_PREMISE, PICKED_PREMISE] }))
+  }
+
+  lines.push('== incremental: not available in this version')
+  return lines
+}

@@ -1,0 +1,179 @@
+import type { Knex } from 'knex'
+import pg from 'pg'
+import QueryStream from 'pg-query-stream'
+import type {
+  ConnectionValues,
+  DialectSession,
+  SessionOptions,
+  SourceDialect,
+  SourceFailure,
+  SourceRow,
+  StreamOptions,
+} from '../source-dialect.js'
+import { toSourceText } from '../source-value.js'
+import { acquirePooled, destroyPooled, releasePooled, watchConnection, type PooledConnection } from '../pooled-connection.js'
+import { connectionNumber, connectionText, sslOption } from './connection-values.js'
+
+// date, time, timestamp, timestamptz, timetz, interval: kept as the server's text, never a JS Date
+// shifted by the process time zone. numeric and int8 are text already (pg registers no parser).
+const RAW_TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1266, 1186])
+const rawTextTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    RAW_TEXT_TYPES.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text'),
+}
+
+/**
+ * Run once per new connection: UTC for every timestamptz rendered in SQL, ISO dates, and no statement
+ * timeout, because a streaming cursor is one statement for its whole life. `SET` (not a startup
+ * option) keeps the database's configured zone visible as `reset_val` for the clock query.
+ */
+const SESSION_SETTINGS = "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET statement_timeout = 0; SET IntervalStyle = 'iso_8601'"
+
+const BATCH_SIZE = 1000
+
+type PgConnection = pg.Client & PooledConnection
+
+/**
+ * PostgreSQL through pg and pg-query-stream: a server-side cursor read `batchSize` rows per round trip,
+ * only as fast as the consumer takes them. Dates and timestamps are formatted in SQL; numeric and
+ * bigint arrive as exact text.
+ */
+export class PostgresDialect implements SourceDialect {
+  readonly name = 'postgres' as const
+
+  createKnexConfig(connection: ConnectionValues): Knex.Config {
+    return {
+      client: 'pg',
+      connection: {
+        host: connectionText(connection, 'host') ?? '127.0.0.1',
+        port: connectionNumber(connection, 'port') ?? 5432,
+        user: connectionText(connection, 'user'),
+        password: connectionText(connection, 'password'),
+        database: connectionText(connection, 'database'),
+        ssl: sslOption(connection),
+        application_name: 'opower-extract',
+        connectionTimeoutMillis: 30_000,
+        keepAlive: true,
+        types: rawTextTypes,
+      } as Knex.PgConnectionConfig,
+      pool: {
+        min: 0,
+        max: 4,
+        afterCreate: (conn: pg.Client, done: (error: Error | null, conn: pg.Client) => void) => {
+          conn.query(SESSION_SETTINGS).then(
+            () => done(null, conn),
+            (error: Error) => done(error, conn),
+          )
+        },
+      },
+      acquireConnectionTimeout: 60_000,
+      ...(connection.schema !== undefined ? { searchPath: [String(connection.schema)] } : {}),
+    }
+  }
+
+  formatDate(expression: string): string {
+    return `to_char(${expression}, 'YYYYMMDD')`
+  }
+
+  formatTimestamp(expression: string): string {
+    return `to_char(${expression}, 'YYYY-MM-DD HH24:MI:SS.US')`
+  }
+
+  formatNumber(expression: string): string {
+    return `CAST(${expression} AS text)`
+  }
+
+  currentTimestampQuery(): string {
+    // clock_timestamp(), not now(): now() is the start of the (possibly long) snapshot transaction. Shown in
+    // the zone the database is configured with (the one its writers' now() uses), not this session's UTC.
+    return `SELECT to_char(clock_timestamp() AT TIME ZONE (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'), 'YYYY-MM-DD HH24:MI:SS.US')`
+  }
+
+  dateParam(): string {
+    // Untyped: the server infers the column's own type (date, timestamp) and parses the text in it.
+    return '?'
+  }
+
+  async openSession(knex: Knex, options: SessionOptions): Promise<DialectSession> {
+    const client = await acquirePooled<PgConnection>(knex)
+    const native = (sql: string, bindings: readonly unknown[]) => knex.raw(sql, bindings as readonly Knex.RawBinding[]).toSQL().toNative()
+    try {
+      if (options.snapshot) await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    } catch (error) {
+      await destroyPooled(knex, client, () => endSocket(client))
+      throw error
+    }
+    const watch = watchConnection(client, () => new Error('the server closed the connection'))
+    let open = true
+    const finish = async (how: 'end' | 'destroy') => {
+      if (!open) return
+      open = false
+      watch.stop()
+      if (how === 'destroy') return destroyPooled(knex, client, () => endSocket(client))
+      try {
+        if (options.snapshot) await client.query('COMMIT')
+      } catch (error) {
+        await destroyPooled(knex, client, () => endSocket(client))
+        throw error
+      }
+      await releasePooled(knex, client)
+    }
+    return {
+      async *streamRows(sql: string, bindings: readonly unknown[], streamOptions: StreamOptions = {}): AsyncIterable<SourceRow> {
+        const query = native(sql, bindings)
+        const batchSize = streamOptions.batchSize ?? BATCH_SIZE
+        const stream = client.query(new QueryStream(query.sql, query.bindings as unknown[], { batchSize, rowMode: 'array' }))
+        for await (const row of stream as AsyncIterable<unknown[]>) {
+          streamOptions.signal?.throwIfAborted()
+          yield row.map(toSourceText)
+        }
+      },
+      async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
+        const query = native(sql, bindings)
+        const result = await client.query({ text: query.sql, values: query.bindings as unknown[], rowMode: 'array' })
+        return (result.rows as unknown[][]).map((row) => row.map(toSourceText))
+      },
+      onConnectionLost: watch.onLost,
+      end: () => finish('end'),
+      destroy: () => finish('destroy'),
+    }
+  }
+
+  classifyError(error: unknown): SourceFailure | undefined {
+    const { code, message } = error as { code?: unknown; message?: unknown }
+    const text = String(message ?? '')
+    switch (code) {
+      case 'ECONNREFUSED':
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+      case 'ETIMEDOUT':
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        return { kind: 'unreachable' }
+      case 'ECONNRESET':
+      case 'EPIPE':
+      case '57P01': // admin_shutdown: pg_terminate_backend
+      case '57P02':
+      case '57P03':
+        return { kind: 'lost' }
+      case '42P01': // undefined_table
+        return { kind: 'missing-table', object: /relation "([^"]+)"/.exec(text)?.[1] }
+      case '42703': // undefined_column
+        return { kind: 'missing-column', object: /column "?([^" ]+)"? does not exist/.exec(text)?.[1] }
+      case '42501': // insufficient_privilege
+        return { kind: 'access', object: /(?:table|relation) "?([^" ]+)"?/.exec(text)?.[1] }
+    }
+    if (typeof code === 'string' && (code.startsWith('28') || code === '3D000')) return { kind: 'access' }
+    if (typeof code === 'string' && code.startsWith('08')) return { kind: 'lost' }
+    if (/Connection terminated|connection ended|Client has encountered a connection error|server closed the connection/i.test(text)) {
+      return { kind: 'lost' }
+    }
+    if (/timeout expired|Connection terminated due to connection timeout/i.test(text)) return { kind: 'unreachable' }
+    return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? { kind: 'query' } : undefined
+  }
+}
+
+function endSocket(client: pg.Client): void {
+  // Not client.end(): that waits for the server, which may be the thing that stopped answering.
+  ;(client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
+}

@@ -1,0 +1,69 @@
+import type { Check } from '../check.js'
+import { ownString } from '../row.js'
+import { dayNumber, dayText, isCalendarDate } from '../value-formats.js'
+
+const POSITIVE_INTEGER = /^[1-9]\d*$/
+// One number per account: the active day and the earliest read's start day, packed (days < 2^20).
+const SHIFT = 2 ** 20
+
+interface FirstReadState {
+  readonly account: number
+  readonly active: number
+  readonly dateTo: number
+  readonly duration: number
+  readonly accounts: Map<string, number>
+  /** A row whose account or read cannot be read: some account's earliest read is unknown. */
+  disturbed: boolean
+}
+
+/**
+ * V43: `active_date` equals the start (`date_to − duration`) of the account's earliest read, within
+ * `activeDateToleranceDays`. Memory: one number per account. Reported at the end, one finding per account.
+ * It sees every line (`wholeLine`): a file with a row it cannot read (wrong width, malformed date or
+ * duration, a repeated header) is not judged, since the lost row may be the earliest read; those rows
+ * are the other rules' findings.
+ */
+export const v43ActiveDateFirstRead: Check<FirstReadState> = {
+  id: 'V43',
+  severity: 'warning',
+  title: "active_date is the start of the account's earliest read",
+  columns: ['account_id', 'active_date', 'date_to', 'duration'],
+  wholeLine: true,
+  init: (ctx) => ({
+    account: ctx.file.column('account_id'),
+    active: ctx.file.column('active_date'),
+    dateTo: ctx.file.column('date_to'),
+    duration: ctx.file.column('duration'),
+    accounts: new Map(),
+    disturbed: false,
+  }),
+  onRow(row, _line, ctx, state) {
+    if (row.length !== ctx.file.header.length) {
+      state.disturbed = true
+      return
+    }
+    const account = row.field(state.account)
+    const active = row.field(state.active)
+    const dateTo = row.field(state.dateTo)
+    const duration = row.field(state.duration)
+    if (account === '' || !isCalendarDate(active) || !isCalendarDate(dateTo) || !POSITIVE_INTEGER.test(duration)) {
+      state.disturbed = true
+      return
+    }
+    const start = dayNumber(dateTo) - Number(duration)
+    const before = state.accounts.get(account)
+    if (before === undefined) state.accounts.set(ownString(account), dayNumber(active) * SHIFT + start)
+    else if (start < before % SHIFT) state.accounts.set(account, before - (before % SHIFT) + start)
+  },
+  onEnd(ctx, state) {
+    if (state.disturbed) return
+    const tolerance = ctx.options.activeDateToleranceDays
+    for (const [account, packed] of state.accounts) {
+      const active = Math.floor(packed / SHIFT)
+      const start = packed % SHIFT
+      if (Math.abs(active - start) > tolerance) {
+        ctx.report({ message: `account ${account}: active_date ${dayText(active)}, but its earliest read starts ${dayText(start)}` })
+      }
+    }
+  },
+}

@@ -1,0 +1,62 @@
+import type { Check } from '../check.js'
+import { ownString } from '../row.js'
+import { accountIntervalOf, describeInterval, type AccountInterval } from './account-interval.js'
+
+interface TenancyState {
+  readonly columns: { account: number; customer: number; active: number; inactive: number }
+  readonly premise: number
+  /** Per premise, each account's interval (its first valid row). */
+  readonly premises: Map<string, AccountInterval[]>
+  lastAccount: string
+}
+
+/**
+ * V76: one customer per premise at a time: the activity intervals of accounts held by different
+ * customers at one premise do not overlap (half-open, so a move-in on the move-out day is fine).
+ * Memory: one interval per account. Judged at the end.
+ */
+export const v76OneCustomerPerPremise: Check<TenancyState> = {
+  id: 'V76',
+  severity: 'error',
+  title: 'One customer per premise at a time',
+  columns: ['premise_id', 'customer_id', 'account_id', 'active_date', 'inactive_date'],
+  init: (ctx) => ({
+    columns: {
+      account: ctx.file.column('account_id'),
+      customer: ctx.file.column('customer_id'),
+      active: ctx.file.column('active_date'),
+      inactive: ctx.file.column('inactive_date'),
+    },
+    premise: ctx.file.column('premise_id'),
+    premises: new Map(),
+    lastAccount: '',
+  }),
+  onRow(row, line, _ctx, state) {
+    const account = row.field(state.columns.account)
+    if (account === state.lastAccount) return
+    const premise = row.field(state.premise)
+    const interval = accountIntervalOf(row, line, state.columns)
+    if (premise === '' || interval === undefined || interval.customer === '') return
+    state.lastAccount = account
+    let intervals = state.premises.get(premise)
+    if (intervals === undefined) state.premises.set(ownString(premise), (intervals = []))
+    if (intervals.some((other) => other.account === account)) return
+    intervals.push({ ...interval, account: ownString(account), customer: ownString(interval.customer) })
+  },
+  onEnd(ctx, state) {
+    for (const [premise, intervals] of state.premises) {
+      if (intervals.length < 2) continue
+      for (let i = 0; i < intervals.length; i++) {
+        for (let j = i + 1; j < intervals.length; j++) {
+          const a = intervals[i] as AccountInterval
+          const b = intervals[j] as AccountInterval
+          if (a.customer === b.customer || a.active >= b.inactive || b.active >= a.inactive) continue
+          ctx.report({
+            line: b.line,
+            message: `premise ${premise}: ${describeInterval(b)} of customer ${b.customer} overlaps ${describeInterval(a)} of customer ${a.customer}`,
+          })
+        }
+      }
+    }
+  },
+}

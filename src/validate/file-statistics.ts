@@ -1,0 +1,134 @@
+import type { ValidatedFile } from './check.js'
+import { fuelColumnOf, fuelName } from './fuel-column.js'
+import { ReadSequence } from './read-sequence.js'
+import { ownString, type Row } from './row.js'
+import { UsageHistogram } from './usage-histogram.js'
+import type { ValidationOptions } from './validation-options.js'
+import { dayNumber, isCalendarDate } from './value-formats.js'
+
+const POSITIVE_INTEGER = /^[1-9]\d*$/
+/** Reads per service point above this are counted in the last bucket. */
+const MAX_READS_BUCKET = 60
+/** Gap lengths in days: up to a week, a month, a quarter, a year, longer. */
+const GAP_BUCKETS: readonly { readonly label: string; readonly max: number }[] = [
+  { label: '1-7 days', max: 7 },
+  { label: '8-31 days', max: 31 },
+  { label: '32-92 days', max: 92 },
+  { label: '93-365 days', max: 365 },
+  { label: 'over a year', max: Infinity },
+]
+
+/** The figures behind the report's charts, as plain data (JSON). Sizes depend on months and fuels, not rows. */
+export interface FileStatistics {
+  readonly reads: number
+  readonly servicePoints: number
+  readonly estimatedReads: number
+  /** fuel → `yyyy-mm` of `date_to` → reads. */
+  readonly readsPerMonth: Record<string, Record<string, number>>
+  /** How many service points have 1, 2, … reads (index = reads; the last entry counts that many or more). */
+  readonly readsPerServicePoint: number[]
+  /** Gaps inside one account and between accounts (vacancies), by length. */
+  readonly gaps: { readonly withinAccount: number; readonly betweenAccounts: number; readonly byLength: Record<string, number> }
+  /** fuel → usage_value distribution: percentiles and non-empty log bins [from, to, count]. */
+  readonly usage: Record<string, { readonly count: number; readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number; readonly bins: [number, number, number][] }>
+}
+
+/** Gathers {@link FileStatistics} while the rows stream by (usage columns only; a customer file has none). */
+export class StatisticsCollector {
+  readonly #columns: { servicePoint: number; dateTo: number; duration: number; value: number; estimate: number; account: number; fuel: number }
+  readonly #months = new Map<string, Map<string, number>>()
+  readonly #usage = new Map<string, UsageHistogram>()
+  readonly #perServicePoint = new Array<number>(MAX_READS_BUCKET + 1).fill(0)
+  readonly #sequence = new ReadSequence()
+  readonly #gapsByLength = new Map<string, number>(GAP_BUCKETS.map((bucket) => [bucket.label, 0]))
+  #reads = 0
+  #estimated = 0
+  #servicePoints = 0
+  #current: string | undefined
+  #currentReads = 0
+  #withinAccount = 0
+  #betweenAccounts = 0
+
+  constructor(file: ValidatedFile, options: ValidationOptions) {
+    this.#columns = {
+      servicePoint: file.lastColumn('service_point_id'),
+      dateTo: file.column('date_to'),
+      duration: file.column('duration'),
+      value: file.column('usage_value'),
+      estimate: file.column('is_estimate'),
+      account: file.column('account_id'),
+      fuel: fuelColumnOf(file, options),
+    }
+  }
+
+  /** Whether the file carries usage at all. */
+  get applies(): boolean {
+    return this.#columns.dateTo >= 0 && this.#columns.value >= 0 && this.#columns.servicePoint >= 0
+  }
+
+  onRow(row: Row): void {
+    const c = this.#columns
+    this.#reads++
+    const servicePoint = row.field(c.servicePoint)
+    if (servicePoint !== this.#current) {
+      this.#closeServicePoint()
+      this.#current = ownString(servicePoint)
+    }
+    this.#currentReads++
+    const fuel = fuelName(c.fuel < 0 ? undefined : row.field(c.fuel))
+    if (c.estimate >= 0 && row.field(c.estimate) === 'E') this.#estimated++
+    const dateTo = row.field(c.dateTo)
+    const dateOk = isCalendarDate(dateTo)
+    if (dateOk) {
+      let months = this.#months.get(fuel)
+      if (months === undefined) this.#months.set(ownString(fuel), (months = new Map()))
+      const month = `${dateTo.slice(0, 4)}-${dateTo.slice(4, 6)}`
+      months.set(month, (months.get(month) ?? 0) + 1)
+    }
+    const value = Number(row.field(c.value))
+    let histogram = this.#usage.get(fuel)
+    if (histogram === undefined) this.#usage.set(ownString(fuel), (histogram = new UsageHistogram()))
+    histogram.add(value)
+    const duration = c.duration < 0 ? '' : row.field(c.duration)
+    if (dateOk && POSITIVE_INTEGER.test(duration)) {
+      const account = c.account < 0 ? '' : row.field(c.account)
+      if (this.#sequence.next(servicePoint, dayNumber(dateTo), Number(duration), account, '') === 'gap') this.#countGap()
+    }
+  }
+
+  result(): FileStatistics {
+    this.#closeServicePoint()
+    const readsPerMonth: Record<string, Record<string, number>> = {}
+    for (const [fuel, months] of this.#months) readsPerMonth[fuel] = Object.fromEntries([...months].sort())
+    const usage: FileStatistics['usage'] = {}
+    for (const [fuel, h] of this.#usage) {
+      usage[fuel] = { count: h.count, p50: h.percentile(0.5), p90: h.percentile(0.9), p99: h.percentile(0.99), max: h.max, bins: h.nonEmptyBins() }
+    }
+    return {
+      reads: this.#reads,
+      servicePoints: this.#servicePoints,
+      estimatedReads: this.#estimated,
+      readsPerMonth,
+      readsPerServicePoint: [...this.#perServicePoint],
+      gaps: { withinAccount: this.#withinAccount, betweenAccounts: this.#betweenAccounts, byLength: Object.fromEntries(this.#gapsByLength) },
+      usage,
+    }
+  }
+
+  #closeServicePoint(): void {
+    if (this.#current === undefined) return
+    this.#servicePoints++
+    const bucket = Math.min(this.#currentReads, MAX_READS_BUCKET)
+    this.#perServicePoint[bucket] = (this.#perServicePoint[bucket] ?? 0) + 1
+    this.#currentReads = 0
+    this.#current = undefined
+  }
+
+  #countGap(): void {
+    if (this.#sequence.sameAccount) this.#withinAccount++
+    else this.#betweenAccounts++
+    const days = this.#sequence.gapTo - this.#sequence.gapFrom
+    const label = (GAP_BUCKETS.find((bucket) => days <= bucket.max) ?? GAP_BUCKETS[GAP_BUCKETS.length - 1])?.label as string
+    this.#gapsByLength.set(label, (this.#gapsByLength.get(label) ?? 0) + 1)
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * One data line seen as TAB-separated fields, without splitting it: the TAB positions are found once
+ * (one `indexOf` per field) and a field's text is cut out only when a check asks for it, then kept for
+ * the other checks of the same row. Splitting every line into strings cost more than decompressing it,
+ * and most checks read one or two columns. One object serves the whole file: `reset` moves it on.
+ */
+export class Row {
+  /** The raw line, without its terminator. */
+  line = ''
+  /** How many fields the line holds (TABs + 1). */
+  length = 0
+  // starts[i] is where field i begins; starts[length] is line.length + 1, so field i ends at starts[i + 1] - 1.
+  #starts: Int32Array = new Int32Array(64)
+  #cache: string[] = []
+  #cachedFor: Int32Array = new Int32Array(64)
+  #generation = 0
+
+  reset(line: string): void {
+    this.line = line
+    this.#generation++
+    let starts = this.#starts
+    let count = 0
+    let tab = -1
+    starts[0] = 0
+    do {
+      tab = line.indexOf('\t', tab + 1)
+      count++
+      if (count + 1 >= starts.length) starts = this.#grow()
+      starts[count] = tab < 0 ? line.length + 1 : tab + 1
+    } while (tab >= 0)
+    this.length = count
+  }
+
+  /** The text of field `index` ('' past the end, like a missing value). */
+  field(index: number): string {
+    if (index < 0 || index >= this.length) return ''
+    if (this.#cachedFor[index] === this.#generation) return this.#cache[index] as string
+    const text = this.line.slice(this.#starts[index] as number, (this.#starts[index + 1] as number) - 1)
+    this.#cache[index] = text
+    this.#cachedFor[index] = this.#generation
+    return text
+  }
+
+  /** Where field `index` starts in `line`. */
+  start(index: number): number {
+    return this.#starts[index] as number
+  }
+
+  /** Where field `index` ends in `line` (exclusive). */
+  end(index: number): number {
+    return (this.#starts[index + 1] as number) - 1
+  }
+
+  /** Every field as a string (for tests and for the rare row a check must see whole). */
+  fields(): string[] {
+    return Array.from({ length: this.length }, (_, index) => this.field(index))
+  }
+
+  #grow(): Int32Array {
+    const starts = new Int32Array(this.#starts.length * 2)
+    starts.set(this.#starts)
+    this.#starts = starts
+    const cachedFor = new Int32Array(starts.length)
+    cachedFor.set(this.#cachedFor)
+    this.#cachedFor = cachedFor
+    return starts
+  }
+}
+
+/**
+ * A copy of `text` that does not keep its line alive: V8 cuts a field of 13 or more characters as a view
+ * into the whole line, so a map keyed by such fields would hold one line per key. Use it for strings a
+ * check keeps beyond the row.
+ */
+export function ownString(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string)
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { isToolkitError } from '../../src/errors/toolkit-error.js'
+import { acceptOnDelivery } from '../../src/state/accept-on-delivery.js'
+import { StateStore, type NewRun } from '../../src/state/state-store.js'
+
+const dirs: string[] = []
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+function open(): StateStore {
+  const dir = mkdtempSync(join(tmpdir(), 'opx-state-'))
+  dirs.push(dir)
+  return StateStore.open(dir)
+}
+
+const KEY = 'dem_res'
+
+function record(state: StateStore, phase: 'full' | 'incremental' | 'sample', upper: string, files = 1): string {
+  const seq = state.nextRunSeq()
+  const runId = state.nextRunId(phase)
+  const run: NewRun = {
+    runId,
+    seq,
+    phase,
+    mappingFile: 'm.yaml',
+    mappingKey: KEY,
+    createdAt: new Date().toISOString(),
+    windowFrom: phase === 'incremental' ? '2026-11-01 00:00:00.000000' : '2025-01-01',
+    windowTo: phase === 'incremental' ? upper : '2026-10-31',
+    window:
+      phase === 'incremental'
+        ? { kind: 'incremental', historyFrom: '2025-01-01', lower: '2026-10-31 00:00:00.000000', upper, asOf: undefined, baselineBefore: seq }
+        : { kind: 'historical', from: '2025-01-01', end: '2026-10-31' },
+    status: 'generated',
+    summary: {},
+    files: Array.from({ length: files }, (_, i) => ({ fileName: `opwr_dem_res_v1-19-0_full_2026110${seq}00000${i}.gz`, fileType: 'full', rows: 1, bytes: 10, sha256: 'x', valid: true })),
+  }
+  state.recordRun(run, undefined)
+  state.recordDeliveredReads(seq, [
+    { readKey: 'R1', readHash: `h${seq}`, fileName: run.files[0]?.fileName ?? '', line: 2, servicePointId: 'SP1', accountId: 'A1', customerId: 'C1', dateTo: `202611${String(seq).padStart(2, '0')}`, duration: 30 },
+  ])
+  return runId
+}
+
+const sendAll = (state: StateStore, runId: string) => {
+  for (const file of state.runFiles(runId)) state.markFileSent(file.fileName, { remotePath: `/shared_files/${file.fileName}`, sentAt: '2026-11-02T10:00:00.000Z', manual: false })
+}
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (error) {
+    if (isToolkitError(error)) return error.code
+    throw error
+  }
+  return undefined
+}
+
+describe('run lifecycle in the state', () => {
+  it('moves generated → sent when the last file is delivered, and lists undelivered files as pending', () => {
+    const state = open()
+    const runId = record(state, 'full', '', 2)
+    const [first, second] = state.runFiles(runId)
+    assert.deepEqual(state.pendingFiles().map((f) => f.fileName), [first!.fileName, second!.fileName])
+    assert.equal(state.markFileSent(first!.fileName, { remotePath: '/r/a', sentAt: 't1', manual: true }).status, 'generated')
+    assert.equal(state.markFileSent(second!.fileName, { remotePath: '/r/b', sentAt: 't2', manual: false }).status, 'sent')
+    assert.deepEqual(state.pendingFiles(), [])
+    assert.equal(state.fileByName(first!.fileName)?.sentManually, true)
+    assert.equal(state.fileByName(second!.fileName)?.remotePath, '/r/b')
+    state.close()
+  })
+
+  it('refuses to accept a run with undelivered files, and to accept or send a rejected run', () => {
+    const state = open()
+    const runId = record(state, 'full', '')
+    assert.equal(codeOf(() => state.acceptRun(runId, 'now')), 'STATE_RUN_NOT_SENT')
+    state.rejectRun(runId, 'now')
+    assert.equal(codeOf(() => state.acceptRun(runId, 'now')), 'STATE_RUN_CLOSED')
+    assert.equal(codeOf(() => sendAll(state, runId)), 'STATE_RUN_CLOSED')
+    assert.equal(codeOf(() => state.acceptRun('full-0099', 'now')), 'STATE_RUN_NOT_FOUND')
+    state.close()
+  })
+
+  it('takes the baseline from accepted runs only, and rewinds when the last accepted run is rejected', () => {
+    const state = open()
+    assert.equal(state.baseline(KEY), undefined)
+    const full = record(state, 'full', '')
+    sendAll(state, full)
+    state.acceptRun(full, 'now')
+    const sample = record(state, 'sample', '')
+    sendAll(state, sample)
+    state.acceptRun(sample, 'now')
+    assert.equal(state.baseline(KEY)?.last.runId, full, 'a sample never moves the incremental state')
+    const first = record(state, 'incremental', '2026-11-05 00:00:00.000000')
+    assert.equal(state.baseline(KEY)?.last.runId, full, 'a generated run does not count')
+    sendAll(state, first)
+    state.acceptRun(first, 'now')
+    assert.equal(state.baseline(KEY)?.last.runId, first)
+    assert.equal(state.acceptedReadHash(KEY, 'R1', Number.MAX_SAFE_INTEGER), `h${state.run(first)!.seq}`)
+    const second = record(state, 'incremental', '2026-11-12 00:00:00.000000')
+    sendAll(state, second)
+    state.acceptRun(second, 'now')
+    assert.equal(codeOf(() => state.rejectRun(first, 'now')), 'STATE_RUN_CLOSED', 'a later accepted run builds on it')
+    state.rejectRun(second, 'now')
+    assert.equal(state.baseline(KEY)?.last.runId, first, 'reject rewinds to the run before')
+    assert.equal(state.acceptedReadHash(KEY, 'R1', Number.MAX_SAFE_INTEGER), `h${state.run(first)!.seq}`)
+    assert.deepEqual(
+      state.acceptedPeriods(KEY, 'SP1', Number.MAX_SAFE_INTEGER).map((p) => p.dateTo),
+      [state.run(full)!.seq, state.run(first)!.seq].map((seq) => `202611${String(seq).padStart(2, '0')}`),
+    )
+    state.close()
+  })
+
+  it('accepts on delivery in production mode once every file is sent', () => {
+    const state = open()
+    const runId = record(state, 'incremental', '2026-11-05 00:00:00.000000', 2)
+    const [first] = state.runFiles(runId)
+    state.markFileSent(first!.fileName, { remotePath: '/Uploads/x', sentAt: 't', manual: false })
+    assert.equal(acceptOnDelivery(state, runId, new Date()), false)
+    sendAll(state, runId)
+    assert.equal(acceptOnDelivery(state, runId, new Date()), true)
+    assert.equal(state.run(runId)?.verdictBy, 'delivery')
+    state.close()
+  })
+})
