@@ -1,5 +1,6 @@
 import type { Mapping } from '../config/mapping.js'
 import type { HistoricalWindow } from '../extract/extract-window.js'
+import { incrementalFilters } from '../extract/incremental-filter.js'
 import { buildPremiseQuery, buildReadCountQuery, buildReadQuery } from '../extract/read-query.js'
 import type { SourceDialect } from '../source/source-dialect.js'
 
@@ -29,6 +30,13 @@ export function describePhaseSql(mapping: Mapping, dialect: SourceDialect, windo
     show(`the reads of one chunk (each ${PICKED_PREMISE} is bound)`, buildReadQuery(mapping, dialect, { ...filter, premises: [PICKED_PREMISE, PICKED_PREMISE] }))
   }
 
-  lines.push('== incremental: not available in this version')
+  const lookback = `${mapping.incremental.lookbackSeconds} s`
+  const incremental = { kind: 'incremental', historyFrom: window.from, lower: `<previous upper − ${lookback}>`, upper: `<database clock − ${mapping.incremental.settleLagSeconds} s>`, asOf: undefined, baselineBefore: 0 } as const
+  if (!mapping.changeDetection.reads) {
+    lines.push('== incremental: needs change_detection.reads (see the findings)')
+  } else {
+    lines.push(`== incremental: changes in [previous upper − lookback, database clock − settle lag); the first one after a historical as of D also takes reads dated after D`)
+    for (const filter of incrementalFilters(mapping, dialect, incremental)) show('the reads changed in the window, and the latest read of each service point and account (entity changes)', buildReadQuery(mapping, dialect, filter))
+  }
   return lines
 }

@@ -9,6 +9,7 @@ import { extractCommand } from './commands/extract.command.js'
 import { initCommand } from './commands/init.command.js'
 import { laterCommands } from './commands/later.commands.js'
 import { rejectCommand } from './commands/reject.command.js'
+import { runCommand } from './commands/run.command.js'
 import { scheduleCommand } from './commands/schedule.command.js'
 import { sendCommand } from './commands/send.command.js'
 import { statusCommand } from './commands/status.command.js'
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       .command(rejectCommand(context))
       .command(statusCommand(context))
       .command(sendCommand(context))
+      .command(runCommand(context))
       .command(scheduleCommand(context))
       .command(laterCommands(context))
       .demandCommand(1, 'give a command; `opower-extract --help` lists them')

@@ -11,10 +11,16 @@ const sql = (description: string) => z.string().min(1).meta({ description })
 const dateString = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
-  .refine((value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+  .refine((value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || isCalendarDate(value), {
     message: 'expected a date of the calendar (month 01–12, a day the month has)',
   })
   .meta({ description: 'A calendar date, YYYY-MM-DD.' })
+
+/** `2026-13-01` makes an Invalid Date (toISOString throws on it); `2026-02-30` rolls over into March. */
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)
+}
 
 /** A value that may be a secret reference: `${env:NAME}` or `${file:PATH}` (Windows paths too). */
 const secretable = z

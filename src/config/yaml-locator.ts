@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml'
 
 /** A parsed YAML document that can tell the line of any key path, for error messages. */
 export class YamlLocator {
@@ -17,7 +17,16 @@ export class YamlLocator {
       line: lines.linePos(error.pos[0]).line,
       message: error.message.split('\n')[0] ?? error.message,
     }))
-    return { locator: new YamlLocator(doc, lines), data: syntaxErrors.length ? undefined : doc.toJS(), syntaxErrors }
+    let data: unknown
+    if (syntaxErrors.length === 0) {
+      try {
+        data = doc.toJS()
+      } catch (error) {
+        // toJS is where the yaml library finds an alias without its anchor, or too many aliases (an alias bomb).
+        syntaxErrors.push({ line: lineOfUnresolvedAlias(doc, lines), message: error instanceof Error ? error.message : String(error) })
+      }
+    }
+    return { locator: new YamlLocator(doc, lines), data, syntaxErrors }
   }
 
   /**
@@ -47,4 +56,19 @@ export class YamlLocator {
     }
     return undefined
   }
+}
+
+/** Line of the first alias that names no anchor before it (1 when every alias resolves). */
+function lineOfUnresolvedAlias(doc: Document, lines: LineCounter): number {
+  let line = 1
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) === undefined && node.range) {
+        line = lines.linePos(node.range[0]).line
+        return visit.BREAK
+      }
+      return undefined
+    },
+  })
+  return line
 }

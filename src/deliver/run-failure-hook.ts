@@ -13,14 +13,19 @@ export interface FailureFacts {
  * utility's alerting (mail, ticket, monitoring) hears about a failed scheduled run. Its own failure is
  * reported through `log` and never hides the run's error. Bounded by `timeoutMs`.
  */
-export function runFailureHook(command: string, facts: FailureFacts, log: (line: string) => void, timeoutMs = 60_000): Promise<void> {
+export function runFailureHook(
+  command: string,
+  facts: FailureFacts,
+  options: { readonly env: Readonly<Record<string, string | undefined>>; readonly log: (line: string) => void; readonly timeoutMs?: number },
+): Promise<void> {
+  const { log } = options
   return new Promise((resolve) => {
     const child = spawn(command, {
       shell: true,
       stdio: ['ignore', 'inherit', 'inherit'],
-      timeout: timeoutMs,
+      timeout: options.timeoutMs ?? 60_000,
       env: {
-        ...process.env,
+        ...options.env,
         OPOWER_EXTRACT_EXIT_CODE: String(facts.exitCode),
         OPOWER_EXTRACT_ERROR_CODE: facts.errorCode,
         OPOWER_EXTRACT_MESSAGE: facts.message,

@@ -100,7 +100,6 @@ export async function sendFiles(target: DeliveryTarget, mapping: Mapping, state:
   const sent: SentFile[] = []
   const runsSent: string[] = []
   const runsAccepted: string[] = []
-  await target.connect()
   for (const [runId, runFiles] of byRun) {
     const run = state.run(runId)
     if (!run) throw new ToolkitError('SEND_FILE_UNKNOWN', `run ${runId} is missing from the ledger`, { hint: '`opower-extract status` lists the runs' })

@@ -62,7 +62,7 @@ function readWindowCondition(mapping: Mapping, dialect: SourceDialect, window: I
 
 /** `read key IN (the latest read of each service point and account [whose entity changed in the window])`. */
 function latestReadOfChangedEntities(mapping: Mapping, dialect: SourceDialect, window: IncrementalWindow): SqlCondition {
-  const { from, bindings } = fromClause(mapping)
+  const { from, bindings } = fromClause(mapping, dialect)
   const conditions = [`${mapping.reads.dateTo} >= ${dialect.dateParam()}`]
   bindings.push(window.historyFrom)
   if (mapping.query.kind === 'tables' && mapping.query.where) conditions.unshift(`(${mapping.query.where})`)

@@ -1,6 +1,6 @@
 import { ToolkitError } from '../errors/toolkit-error.js'
 import type { Baseline, RunRecord, RunWindow } from '../state/state-store.js'
-import { addDays } from './calendar-date.js'
+import { addDays, isCalendarDate } from './calendar-date.js'
 import { isWallClockTimestamp, shiftTimestamp, startOfDay } from './wall-clock-timestamp.js'
 
 export type IncrementalWindow = Extract<RunWindow, { kind: 'incremental' }>
@@ -36,6 +36,9 @@ export function incrementalWindow(options: IncrementalWindowOptions): Incrementa
   const settled = shiftTimestamp(options.databaseNow, -options.settleLagSeconds)
   let upper = settled
   if (options.endDate !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(options.endDate) || !isCalendarDate(options.endDate)) {
+      throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--end-date "${options.endDate}" is not a calendar date`, { hint: 'write it YYYY-MM-DD, e.g. 2026-11-29' })
+    }
     upper = startOfDay(addDays(options.endDate, 1))
     if (upper > settled) {
       throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--end-date ${options.endDate} ends at ${upper}, after the database clock minus the settle lag (${settled})`, {

@@ -74,7 +74,7 @@ export function buildReadQuery(mapping: Mapping, dialect: SourceDialect, filter:
     columns.set(rule.name, add(expression))
   }
 
-  const { from, bindings: fromBindings } = fromClause(mapping)
+  const { from, bindings: fromBindings } = fromClause(mapping, dialect)
   const bindings = [...(filter.flag?.bindings ?? []), ...fromBindings]
   const where = whereClause(mapping, dialect, filter, bindings)
   const sql = `SELECT ${select.map((expression, i) => `${expression} AS f${i}`).join(', ')}\nFROM ${from}\nWHERE ${where}`
@@ -87,7 +87,7 @@ export function buildReadQuery(mapping: Mapping, dialect: SourceDialect, filter:
 
 /** Counts the distinct source read keys the read query covers, for reconciliation. */
 export function buildReadCountQuery(mapping: Mapping, dialect: SourceDialect, filter: ReadFilter): { sql: string; bindings: unknown[] } {
-  const { from, bindings } = fromClause(mapping)
+  const { from, bindings } = fromClause(mapping, dialect)
   const where = whereClause(mapping, dialect, filter, bindings)
   return { sql: `SELECT COUNT(*) FROM (SELECT DISTINCT ${mapping.reads.key} AS read_key FROM ${from} WHERE ${where}) counted`, bindings }
 }
@@ -96,7 +96,7 @@ export function buildReadCountQuery(mapping: Mapping, dialect: SourceDialect, fi
 export function buildPremiseQuery(mapping: Mapping, dialect: SourceDialect, filter: ReadFilter): { sql: string; bindings: unknown[] } {
   const premise = sqlOf(mapping, 'premise_id')
   const account = sqlOf(mapping, 'account_id')
-  const { from, bindings } = fromClause(mapping)
+  const { from, bindings } = fromClause(mapping, dialect)
   const where = whereClause(mapping, dialect, { from: filter.from, toExclusive: filter.toExclusive }, bindings)
   return {
     sql: `SELECT ${premise} AS premise_id, COUNT(DISTINCT ${account}) AS accounts FROM ${from} WHERE ${where} GROUP BY ${premise}`,
@@ -105,14 +105,15 @@ export function buildPremiseQuery(mapping: Mapping, dialect: SourceDialect, filt
 }
 
 /** The FROM of the read query (tables and joins, or the hand-written SELECT) with its bindings. */
-export function fromClause(mapping: Mapping): { from: string; bindings: unknown[] } {
+export function fromClause(mapping: Mapping, dialect: SourceDialect): { from: string; bindings: unknown[] } {
   const query = mapping.query
   if (query.kind === 'select') {
     const { sql, bindings } = namedToPositional(query.select, query.parameters, `${mapping.file} select`)
     return { from: `(${sql}) src`, bindings }
   }
-  const joins = query.joins.map((join) => `${join.type === 'left' ? 'LEFT JOIN' : 'JOIN'} ${join.table} ${join.as} ON ${join.on}`)
-  return { from: [`${query.from.table} ${query.from.as}`, ...joins].join('\n'), bindings: [] }
+  const table = (name: string) => dialect.quoteTable(name)
+  const joins = query.joins.map((join) => `${join.type === 'left' ? 'LEFT JOIN' : 'JOIN'} ${table(join.table)} ${join.as} ON ${join.on}`)
+  return { from: [`${table(query.from.table)} ${query.from.as}`, ...joins].join('\n'), bindings: [] }
 }
 
 function whereClause(mapping: Mapping, dialect: SourceDialect, filter: ReadFilter, bindings: unknown[]): string {

@@ -19,7 +19,7 @@ import type { HistoricalWindow } from './extract-window.js'
 import { mapReads, type MappedRead } from './map-reads.js'
 import { outputColumns, type OutputRow } from './output-row.js'
 import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
-import { compareReadRecords, toReadRecord, type ReadRecord } from './read-record.js'
+import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
 import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
@@ -93,6 +93,7 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
       compare: compareReadRecords,
       tmpDir: options.tmpDir,
       signal: options.signal,
+      ...readRecordSpillCodec,
     })
     const mapped = mapReads(records, {
       mapping,

@@ -78,6 +78,12 @@ export interface SourceDialect {
   currentTimestampQuery(): string
   /** A placeholder for a `YYYY-MM-DD` text parameter compared with a DATE or TIMESTAMP column. */
   dateParam(): string
+  /**
+   * A mapping's `from.table` / `joins[].table` as it goes into SQL: quoted where a plain name could be a
+   * reserved word of this database (`reads` in MySQL) without changing how the database resolves it;
+   * a name the author quoted is left as written.
+   */
+  quoteTable(name: string): string
   /** Takes a dedicated connection from the knex pool, applies the session settings, and begins a snapshot if asked. */
   openSession(knex: Knex, options: SessionOptions): Promise<DialectSession>
   /** Sorts a driver error into what the user must fix; `undefined` when the error is not the database's. */

@@ -3,6 +3,7 @@ import type { ContentFacts } from './content-facts.js'
 import type { FileNameParts } from './file-name-parts.js'
 import type { Container } from './open-spec-file.js'
 import type { ValidationOptions } from './validation-options.js'
+import type { ReadSteps } from './read-steps.js'
 import type { Row } from './row.js'
 import type { FindingExample, Severity } from './validation-report.js'
 import type { ZipEntryFact } from './zip-archive.js'
@@ -34,6 +35,8 @@ export interface ValidatedFile {
   readonly line: string
   /** The current row is pure ASCII (known per decompressed block, so checks can skip Unicode cases cheaply). */
   readonly ascii: boolean
+  /** The service points' reads in order (V71–V73, statistics), stepped once per row; use after the header. */
+  readonly readSteps: ReadSteps
   /** Index of the first header field with this name, or -1. */
   column(name: string): number
   /** Index of the last header field with this name, or -1 (the usage copy of a repeated `service_point_id`). */

@@ -5,6 +5,7 @@ import type { ContentFacts } from './content-facts.js'
 import { fileNameParts, type FileNameParts } from './file-name-parts.js'
 import type { Container, OpenedSpecFile } from './open-spec-file.js'
 import type { ValidationOptions } from './validation-options.js'
+import { ReadSteps } from './read-steps.js'
 import type { ZipEntryFact } from './zip-archive.js'
 
 /** The driver's writable side of {@link ValidatedFile}. */
@@ -28,6 +29,7 @@ export class FileState implements ValidatedFile {
   #first = new Map<string, number>()
   #last = new Map<string, number>()
   #carried: Set<string> | undefined
+  #readSteps: ReadSteps | undefined
 
   constructor(opened: OpenedSpecFile, options: ValidationOptions) {
     this.path = opened.path
@@ -50,6 +52,11 @@ export class FileState implements ValidatedFile {
       if (!this.#first.has(name)) this.#first.set(name, index)
       this.#last.set(name, index)
     })
+  }
+
+  get readSteps(): ReadSteps {
+    this.#readSteps ??= new ReadSteps(this)
+    return this.#readSteps
   }
 
   column(name: string): number {

@@ -1,12 +1,9 @@
 import type { ValidatedFile } from './check.js'
 import { fuelColumnOf, fuelName } from './fuel-column.js'
-import { ReadSequence } from './read-sequence.js'
 import { ownString, type Row } from './row.js'
 import { UsageHistogram } from './usage-histogram.js'
 import type { ValidationOptions } from './validation-options.js'
-import { dayNumber, isCalendarDate } from './value-formats.js'
 
-const POSITIVE_INTEGER = /^[1-9]\d*$/
 /** Reads per service point above this are counted in the last bucket. */
 const MAX_READS_BUCKET = 60
 /** Gap lengths in days: up to a week, a month, a quarter, a year, longer. */
@@ -36,10 +33,11 @@ export interface FileStatistics {
 /** Gathers {@link FileStatistics} while the rows stream by (usage columns only; a customer file has none). */
 export class StatisticsCollector {
   readonly #columns: { servicePoint: number; dateTo: number; duration: number; value: number; estimate: number; account: number; fuel: number }
-  readonly #months = new Map<string, Map<string, number>>()
-  readonly #usage = new Map<string, UsageHistogram>()
+  readonly #fuels = new Map<string, { readonly months: Map<number, number>; readonly usage: UsageHistogram }>()
+  #lastFuel: string | undefined
+  #lastFigures: { readonly months: Map<number, number>; readonly usage: UsageHistogram } | undefined
+  readonly #file: ValidatedFile
   readonly #perServicePoint = new Array<number>(MAX_READS_BUCKET + 1).fill(0)
-  readonly #sequence = new ReadSequence()
   readonly #gapsByLength = new Map<string, number>(GAP_BUCKETS.map((bucket) => [bucket.label, 0]))
   #reads = 0
   #estimated = 0
@@ -50,6 +48,7 @@ export class StatisticsCollector {
   #betweenAccounts = 0
 
   constructor(file: ValidatedFile, options: ValidationOptions) {
+    this.#file = file
     this.#columns = {
       servicePoint: file.lastColumn('service_point_id'),
       dateTo: file.column('date_to'),
@@ -66,7 +65,7 @@ export class StatisticsCollector {
     return this.#columns.dateTo >= 0 && this.#columns.value >= 0 && this.#columns.servicePoint >= 0
   }
 
-  onRow(row: Row): void {
+  onRow(row: Row, line: number): void {
     const c = this.#columns
     this.#reads++
     const servicePoint = row.field(c.servicePoint)
@@ -75,33 +74,34 @@ export class StatisticsCollector {
       this.#current = ownString(servicePoint)
     }
     this.#currentReads++
-    const fuel = fuelName(c.fuel < 0 ? undefined : row.field(c.fuel))
-    if (c.estimate >= 0 && row.field(c.estimate) === 'E') this.#estimated++
-    const dateTo = row.field(c.dateTo)
-    const dateOk = isCalendarDate(dateTo)
-    if (dateOk) {
-      let months = this.#months.get(fuel)
-      if (months === undefined) this.#months.set(ownString(fuel), (months = new Map()))
-      const month = `${dateTo.slice(0, 4)}-${dateTo.slice(4, 6)}`
-      months.set(month, (months.get(month) ?? 0) + 1)
+    const figures = this.#figuresOf(fuelName(c.fuel < 0 ? undefined : row.field(c.fuel)))
+    if (c.estimate >= 0 && row.end(c.estimate) - row.start(c.estimate) === 1 && row.field(c.estimate) === 'E') this.#estimated++
+    const dayTo = row.day(c.dateTo)
+    if (dayTo >= 0) {
+      // yyyymm as a number: the date_to field's first six digits.
+      const month = Math.floor(Number(row.field(c.dateTo)) / 100)
+      figures.months.set(month, (figures.months.get(month) ?? 0) + 1)
     }
-    const value = Number(row.field(c.value))
-    let histogram = this.#usage.get(fuel)
-    if (histogram === undefined) this.#usage.set(ownString(fuel), (histogram = new UsageHistogram()))
-    histogram.add(value)
-    const duration = c.duration < 0 ? '' : row.field(c.duration)
-    if (dateOk && POSITIVE_INTEGER.test(duration)) {
-      const account = c.account < 0 ? '' : row.field(c.account)
-      if (this.#sequence.next(servicePoint, dayNumber(dateTo), Number(duration), account, '') === 'gap') this.#countGap()
-    }
+    figures.usage.add(Number(row.field(c.value)))
+    if (c.duration >= 0 && this.#file.readSteps.kindOf(row, line) === 'gap') this.#countGap()
+  }
+
+  #figuresOf(fuel: string): { readonly months: Map<number, number>; readonly usage: UsageHistogram } {
+    if (fuel === this.#lastFuel && this.#lastFigures !== undefined) return this.#lastFigures
+    let figures = this.#fuels.get(fuel)
+    if (figures === undefined) this.#fuels.set(ownString(fuel), (figures = { months: new Map(), usage: new UsageHistogram() }))
+    this.#lastFuel = fuel
+    this.#lastFigures = figures
+    return figures
   }
 
   result(): FileStatistics {
     this.#closeServicePoint()
     const readsPerMonth: Record<string, Record<string, number>> = {}
-    for (const [fuel, months] of this.#months) readsPerMonth[fuel] = Object.fromEntries([...months].sort())
     const usage: FileStatistics['usage'] = {}
-    for (const [fuel, h] of this.#usage) {
+    for (const [fuel, { months, usage: h }] of this.#fuels) {
+      const sorted = [...months].sort((a, b) => a[0] - b[0])
+      readsPerMonth[fuel] = Object.fromEntries(sorted.map(([month, count]) => [`${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`, count]))
       usage[fuel] = { count: h.count, p50: h.percentile(0.5), p90: h.percentile(0.9), p99: h.percentile(0.99), max: h.max, bins: h.nonEmptyBins() }
     }
     return {
@@ -125,9 +125,10 @@ export class StatisticsCollector {
   }
 
   #countGap(): void {
-    if (this.#sequence.sameAccount) this.#withinAccount++
+    const sequence = this.#file.readSteps.sequence
+    if (sequence.sameAccount) this.#withinAccount++
     else this.#betweenAccounts++
-    const days = this.#sequence.gapTo - this.#sequence.gapFrom
+    const days = sequence.gapTo - sequence.gapFrom
     const label = (GAP_BUCKETS.find((bucket) => days <= bucket.max) ?? GAP_BUCKETS[GAP_BUCKETS.length - 1])?.label as string
     this.#gapsByLength.set(label, (this.#gapsByLength.get(label) ?? 0) + 1)
   }

@@ -14,43 +14,45 @@ import { dayText } from './value-formats.js'
 export type ReadKind = 'first' | 'contiguous' | 'exact' | 'extension' | 'gap' | 'overlap' | 'unordered'
 
 /**
- * The reads of one service point as they stream by, in file order (V71, V72, V73 and the gap statistics
- * share it). Memory: the periods of one service point. Call `next` with already-valid values.
+ * The reads of one service point as they stream by, in file order. Since rows are in `date_to` order
+ * (V66), an exact overwrite can only repeat a read with the latest `date_to`, so only those durations are
+ * kept; the start days of the service point's reads are kept for the rare overlap. Memory: the reads of
+ * one service point. Call `next` with already-valid values.
  */
 export class ReadSequence {
   servicePoint: string | undefined = undefined
-  /** For `gap`: the missing days; for `extension`: the value of the read it replaces. */
+  /** For `gap`: the missing days, and whether the reads on both sides belong to one account. */
   gapFrom = 0
   gapTo = 0
   sameAccount = true
+  /** For `extension`: the value of the read it replaces. */
   replacedValue = ''
   #latestEnd = 0
   #latestDuration = 0
   #latestValue = ''
   #latestAccount = ''
-  readonly #periods = new Set<number>()
-  readonly #starts = new Set<number>()
+  readonly #durationsAtLatestEnd: number[] = []
+  readonly #starts: number[] = []
 
   next(servicePoint: string, dayTo: number, duration: number, account: string, value: string): ReadKind {
     const start = dayTo - duration
     if (servicePoint !== this.servicePoint) {
       this.servicePoint = servicePoint
-      this.#periods.clear()
-      this.#starts.clear()
+      this.#starts.length = 0
+      this.#durationsAtLatestEnd.length = 0
       this.#record(start, dayTo, duration, account, value)
       return 'first'
     }
     if (dayTo < this.#latestEnd) return 'unordered'
-    const period = dayTo * 100_000 + duration
     let kind: ReadKind
-    if (this.#periods.has(period)) kind = 'exact'
+    if (dayTo === this.#latestEnd && this.#durationsAtLatestEnd.includes(duration)) kind = 'exact'
     else if (start === this.#latestEnd) kind = 'contiguous'
     else if (start > this.#latestEnd) {
       kind = 'gap'
       this.gapFrom = this.#latestEnd
       this.gapTo = start
       this.sameAccount = account === this.#latestAccount
-    } else if (this.#starts.has(start) && duration > this.#latestDuration) {
+    } else if (duration > this.#latestDuration && this.#starts.includes(start)) {
       kind = 'extension'
       this.replacedValue = this.#latestValue
     } else kind = 'overlap'
@@ -64,8 +66,9 @@ export class ReadSequence {
   }
 
   #record(start: number, dayTo: number, duration: number, account: string, value: string): void {
-    this.#periods.add(dayTo * 100_000 + duration)
-    this.#starts.add(start)
+    if (dayTo !== this.#latestEnd) this.#durationsAtLatestEnd.length = 0
+    this.#durationsAtLatestEnd.push(duration)
+    this.#starts.push(start)
     this.#latestEnd = dayTo
     this.#latestDuration = duration
     this.#latestValue = value

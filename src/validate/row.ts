@@ -1,3 +1,5 @@
+import { calendarDayAt } from './value-formats.js'
+
 /**
  * One data line seen as TAB-separated fields, without splitting it: the TAB positions are found once
  * (one `indexOf` per field) and a field's text is cut out only when a check asks for it, then kept for
@@ -13,6 +15,8 @@ export class Row {
   #starts: Int32Array = new Int32Array(64)
   #cache: string[] = []
   #cachedFor: Int32Array = new Int32Array(64)
+  #days: Int32Array = new Int32Array(64)
+  #daysFor: Int32Array = new Int32Array(64)
   #generation = 0
 
   reset(line: string): void {
@@ -41,6 +45,19 @@ export class Row {
     return text
   }
 
+  /**
+   * Field `index` read as a `yyyymmdd` date: its day number (days since 1970-01-01), or -1 when it is not
+   * a real calendar date. Parsed once per row, whichever checks ask (several judge `date_to`).
+   */
+  day(index: number): number {
+    if (index < 0 || index >= this.length) return -1
+    if (this.#daysFor[index] === this.#generation) return this.#days[index] as number
+    const day = calendarDayAt(this.line, this.#starts[index] as number, (this.#starts[index + 1] as number) - 1)
+    this.#days[index] = day
+    this.#daysFor[index] = this.#generation
+    return day
+  }
+
   /** Where field `index` starts in `line`. */
   start(index: number): number {
     return this.#starts[index] as number
@@ -60,11 +77,17 @@ export class Row {
     const starts = new Int32Array(this.#starts.length * 2)
     starts.set(this.#starts)
     this.#starts = starts
-    const cachedFor = new Int32Array(starts.length)
-    cachedFor.set(this.#cachedFor)
-    this.#cachedFor = cachedFor
+    this.#cachedFor = grown(this.#cachedFor, starts.length)
+    this.#days = grown(this.#days, starts.length)
+    this.#daysFor = grown(this.#daysFor, starts.length)
     return starts
   }
+}
+
+function grown(array: Int32Array, length: number): Int32Array {
+  const copy = new Int32Array(length)
+  copy.set(array)
+  return copy
 }
 
 /**

@@ -61,7 +61,7 @@ export async function validateFile(
         if (!repeatsHeader) file.rows++
         const active = row.length === file.header.length && !repeatsHeader ? rowRunners : lineRunners
         for (const runner of active) runner.check.onRow?.(row, lineNumber, runner, runner.state)
-        if (statistics !== undefined && active === rowRunners) statistics.onRow(row)
+        if (statistics !== undefined && active === rowRunners) statistics.onRow(row, lineNumber)
       }
     }
     if (!file.hasHeader) startChecks(runners, file)

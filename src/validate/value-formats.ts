@@ -28,7 +28,7 @@ export function isCalendarDate(text: string): boolean {
 
 /** Days since 1970-01-01 of a date already known to be a real `yyyymmdd` date (read periods, V43, V71). */
 export function dayNumber(text: string): number {
-  return Date.UTC(number(text, 0, 4), number(text, 4, 2) - 1, number(text, 6, 2)) / 86_400_000
+  return daysFromCivil(number(text, 0, 4), number(text, 4, 2), number(text, 6, 2))
 }
 
 /** The `yyyymmdd` text of a day number. */
@@ -74,3 +74,35 @@ export function exceedsWholeNumber(text: string, max: number): boolean {
   if (whole !== limit) return whole > limit
   return dot >= 0 && /[1-9]/.test(text.slice(dot + 1))
 }
+
+/** The day number of `text[start, end)` as a real `yyyymmdd` date, or -1 (char codes, no strings made). */
+export function calendarDayAt(text: string, start: number, end: number): number {
+  if (end - start !== 8) return -1
+  let value = 0
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  const year = Math.floor(value / 10000)
+  const month = Math.floor(value / 100) % 100
+  const day = value % 100
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1
+  return daysFromCivil(year, month, day)
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), without a Date. */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+

@@ -13,10 +13,23 @@
  */
 export const spillStringArrayCodec = {
   serialize: encodeFields,
-  deserialize: decodeFields,
+  deserialize: decodeFields as (line: string) => string[],
 } as const satisfies {
   serialize: (record: readonly string[]) => string
   deserialize: (line: string) => string[]
+}
+
+/**
+ * The same format for records that also hold NULLs (source rows, whose NULL and empty text must stay
+ * apart): a NULL is the field `\N`, which no string can produce (its backslash would be doubled). Lines
+ * of `spillStringArrayCodec` never contain it.
+ */
+export const spillNullableStringArrayCodec = {
+  serialize: encodeFields,
+  deserialize: decodeFields,
+} as const satisfies {
+  serialize: (record: readonly (string | null)[]) => string
+  deserialize: (line: string) => (string | null)[]
 }
 
 const SPECIAL = /[\t\n\\]/
@@ -24,15 +37,19 @@ const SPECIAL_ALL = /[\t\n\\]/g
 /** In `u` mode a surrogate pair is one code point, so `\p{Cs}` matches only lone surrogates. */
 const LONE_SURROGATE_ALL = /\p{Cs}/gu
 const ESCAPED_ALL = /\\(u[0-9a-f]{4}|.)/gs
+const NULL_FIELD = '\\N'
 
-function encodeFields(fields: readonly string[]): string {
+function encodeFields(fields: readonly (string | null)[]): string {
   let line = ''
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]
+    if (field === null) {
+      line += NULL_FIELD + '\t'
+      continue
+    }
     if (typeof field !== 'string') {
-      // A null or a number would come back as the text "null" or "42": refuse rather than change the data.
-      const kind = field === null ? 'null' : typeof field
-      throw new TypeError(`spillStringArrayCodec: field ${i} is ${kind}, not a string`)
+      // A number would come back as the text "42": refuse rather than change the data.
+      throw new TypeError(`spillStringArrayCodec: field ${i} is ${typeof field}, not a string or null`)
     }
     line += (SPECIAL.test(field) ? field.replace(SPECIAL_ALL, escapeChar) : field) + '\t'
   }
@@ -41,8 +58,8 @@ function encodeFields(fields: readonly string[]): string {
   return isWellFormed(line) ? line : line.replace(LONE_SURROGATE_ALL, escapeSurrogate)
 }
 
-function decodeFields(line: string): string[] {
-  const fields = line.split('\t')
+function decodeFields(line: string): (string | null)[] {
+  const fields: (string | null)[] = line.split('\t')
   // The text after the last tab is empty by construction; anything else means the line is not ours.
   if (fields.pop() !== '') {
     throw new Error(`spillStringArrayCodec: line does not end with a tab: ${JSON.stringify(line.slice(-40))}`)
@@ -50,7 +67,8 @@ function decodeFields(line: string): string[] {
   if (line.includes('\\')) {
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i] as string
-      if (field.includes('\\')) fields[i] = field.replace(ESCAPED_ALL, unescapeSequence)
+      if (field === NULL_FIELD) fields[i] = null
+      else if (field.includes('\\')) fields[i] = field.replace(ESCAPED_ALL, unescapeSequence)
     }
   }
   return fields

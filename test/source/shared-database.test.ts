@@ -36,7 +36,7 @@ const FIXTURES: readonly Fixture[] = [
     mappingFile: join(PROJECT, 'mappings/demo-sqlite.yaml'),
     async load(knex) {
       await createDemoSchema(knex)
-      await loadDemoData(knex, generateDemoData({ customers: 80, seed: 5, historyStart: '2024-01-01', historyEnd: '2025-06-30' }))
+      await loadDemoData(knex, generateDemoData({ customers: 60, seed: 5, historyStart: '2024-01-01', historyEnd: '2025-06-30' }))
     },
     runs: [
       { phase: 'full', endDate: '2025-06-15', from: '2024-02-01' },

@@ -60,6 +60,8 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
       hint: 'a historical is repeated by extracting it again with the same --end-date',
     })
   }
+  requireCount('--sample-size', args['sample-size'])
+  if (args['max-rows-per-file'] !== undefined) requireCount('--max-rows-per-file', args['max-rows-per-file'])
   const { mapping: loaded, warnings } = loadMapping(args.mapping)
   for (const warning of warnings) context.output.log(`warning: ${warning}`)
   const mapping =
@@ -115,5 +117,14 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
     }
   } finally {
     await source.close()
+  }
+}
+
+/** yargs turns `--sample-size many` into NaN and lets 0 or -5 through: a count must be a whole number of at least 1. */
+function requireCount(flag: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ToolkitError('USAGE_INVALID_ARGUMENT', `${flag} must be a whole number of at least 1, got ${String(value)}`, {
+      hint: `for example ${flag} 15000`,
+    })
   }
 }

@@ -11,11 +11,6 @@ interface LaterCommand {
 /** Commands of the product contract that this version registers (with their flags) but does not run yet. */
 const LATER: readonly LaterCommand[] = [
   {
-    command: 'run',
-    describe: 'extract + validate + send (+ accept in production mode), for schedulers',
-    options: (y) => y.option('mapping', { type: 'string' }).option('phase', { type: 'string' }).option('summary', { type: 'string' }),
-  },
-  {
     command: 'search',
     describe: 'Every delivered row of an account, customer or service point',
     options: (y) => y.option('mapping', { type: 'string' }).option('account', { type: 'string' }).option('customer', { type: 'string' }).option('service-point', { type: 'string' }),

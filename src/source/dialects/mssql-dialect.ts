@@ -70,6 +70,11 @@ export class MssqlDialect implements SourceDialect {
     return 'CONVERT(date, ?, 23)'
   }
 
+  quoteTable(name: string): string {
+    // As written: a name that collides with a keyword is bracketed by the author ([Order]), as in any SQL Server query.
+    return name
+  }
+
   indexLeadingColumnsQuery(table: string): { sql: string; bindings: unknown[] } {
     return {
       sql:
@@ -104,7 +109,7 @@ export class MssqlDialect implements SourceDialect {
     }
     let open = true
     // The connection outlives the session in the pool: its listeners must not pile up there.
-    const listeners: [event: 'error' | 'end', listener: (error?: Error) => void][] = []
+    const listeners: [event: 'error' | 'end', listener: (error: Error) => void][] = []
     const finish = async (how: 'end' | 'destroy') => {
       if (!open) return
       open = false
@@ -124,8 +129,9 @@ export class MssqlDialect implements SourceDialect {
         streamRequest(connection, toNative(sql, bindings).sql, bindings, streamOptions),
       queryRows: run,
       onConnectionLost(listener) {
-        listeners.push(['error', listener], ['end', () => listener(new Error('the server closed the connection'))])
-        for (const [event, handler] of listeners) connection.on(event, handler)
+        const added: typeof listeners = [['error', listener], ['end', () => listener(new Error('the server closed the connection'))]]
+        for (const [event, handler] of added) connection.on(event as 'error', handler)
+        listeners.push(...added)
       },
       end: () => finish('end'),
       destroy: () => finish('destroy'),

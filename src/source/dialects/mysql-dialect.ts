@@ -83,8 +83,22 @@ export class MysqlDialect implements SourceDialect {
     return `SELECT DATE_FORMAT(CONVERT_TZ(UTC_TIMESTAMP(6), '+00:00', @@global.time_zone), '%Y-%m-%d %H:%i:%s.%f')`
   }
 
+  sessionTimeZoneQuery(): string {
+    // The zone currentTimestampQuery() answers in: the server's configured one, not this session's UTC.
+    return `SELECT IF(@@global.time_zone = 'SYSTEM', CONCAT('SYSTEM (', @@system_time_zone, ')'), @@global.time_zone)`
+  }
+
   dateParam(): string {
     return '?'
+  }
+
+  quoteTable(name: string): string {
+    // Backticks change nothing about how MySQL resolves a name (its case rules stay) but let a table be
+    // called `reads`, a reserved word here. Parts the author quoted are kept as written.
+    return name
+      .split('.')
+      .map((part) => (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(part) ? `\`${part}\`` : part))
+      .join('.')
   }
 
   async openSession(knex: Knex, options: SessionOptions): Promise<DialectSession> {

@@ -68,6 +68,11 @@ export class OracleDialect implements SourceDialect {
     return `TO_DATE(?, 'YYYY-MM-DD')`
   }
 
+  quoteTable(name: string): string {
+    // As written: Oracle folds an unquoted name to upper case, as the billing schema's own SQL does.
+    return name
+  }
+
   indexLeadingColumnsQuery(table: string): { sql: string; bindings: unknown[] } {
     // The data dictionary holds unquoted names in upper case; OWNER.TABLE narrows to that schema.
     const parts = table.split('.').map((part) => (/^".*"$/.test(part) ? part.slice(1, -1) : part.toUpperCase()))

@@ -89,9 +89,19 @@ export class PostgresDialect implements SourceDialect {
     return `SELECT to_char(clock_timestamp() AT TIME ZONE (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'), 'YYYY-MM-DD HH24:MI:SS.US')`
   }
 
+  sessionTimeZoneQuery(): string {
+    // The zone currentTimestampQuery() answers in: the database's configured one, not this session's UTC.
+    return `SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'`
+  }
+
   dateParam(): string {
     // Untyped: the server infers the column's own type (date, timestamp) and parses the text in it.
     return '?'
+  }
+
+  quoteTable(name: string): string {
+    // Unchanged: quoting would make the name case-sensitive (PostgreSQL folds unquoted names to lower case).
+    return name
   }
 
   async openSession(knex: Knex, options: SessionOptions): Promise<DialectSession> {

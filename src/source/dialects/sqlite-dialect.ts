@@ -44,6 +44,10 @@ export class SqliteDialect implements SourceDialect {
     return '?'
   }
 
+  quoteTable(name: string): string {
+    return name
+  }
+
   indexLeadingColumnsQuery(table: string): { sql: string; bindings: unknown[] } {
     return { sql: 'SELECT ii.name FROM pragma_index_list(?) il, pragma_index_info(il.name) ii WHERE ii.seqno = 0', bindings: [table] }
   }
@@ -76,6 +80,8 @@ export class SqliteDialect implements SourceDialect {
 
   classifyError(error: unknown): SourceFailure | undefined {
     const { code, message } = error as { code?: unknown; message?: unknown }
+    // better-sqlite3 checks the folder itself and throws a plain TypeError, without an SQLITE_ code.
+    if (error instanceof TypeError && /^Cannot open database/.test(String(message))) return { kind: 'unreachable' }
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined
     const text = String(message ?? '')
     if (code === 'SQLITE_CANTOPEN') return { kind: 'unreachable' }

@@ -1,6 +1,5 @@
 import type { Check } from '../check.js'
 import { describeValue } from '../describe-value.js'
-import { isCalendarDate } from '../value-formats.js'
 
 interface DateState {
   readonly column: number
@@ -24,12 +23,13 @@ export function dateCheck(spec: {
     columns: [name],
     init: (ctx) => ({ column: ctx.file.column(name) }),
     onRow(row, line, ctx, state) {
+      if (row.day(state.column) >= 0) return
       const value = row.field(state.column)
       if (value === '') {
         if (spec.emptyIsError) ctx.reportRow(row, line, state.column, `${name} is empty`)
         return
       }
-      if (!isCalendarDate(value)) {
+      {
         ctx.reportRow(row, line, state.column, `${name} ${describeValue(name, value)} is not a real date written yyyymmdd`)
       }
     },

@@ -1,6 +1,6 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
-import { dayNumber, dayText, isCalendarDate } from '../value-formats.js'
+import { dayText } from '../value-formats.js'
 
 const POSITIVE_INTEGER = /^[1-9]\d*$/
 // One number per account: the active day and the earliest read's start day, packed (days < 2^20).
@@ -14,6 +14,8 @@ interface FirstReadState {
   readonly accounts: Map<string, number>
   /** A row whose account or read cannot be read: some account's earliest read is unknown. */
   disturbed: boolean
+  lastAccount: string
+  lastStart: number
 }
 
 /**
@@ -36,6 +38,8 @@ export const v43ActiveDateFirstRead: Check<FirstReadState> = {
     duration: ctx.file.column('duration'),
     accounts: new Map(),
     disturbed: false,
+    lastAccount: '',
+    lastStart: 0,
   }),
   onRow(row, _line, ctx, state) {
     if (row.length !== ctx.file.header.length) {
@@ -43,16 +47,20 @@ export const v43ActiveDateFirstRead: Check<FirstReadState> = {
       return
     }
     const account = row.field(state.account)
-    const active = row.field(state.active)
-    const dateTo = row.field(state.dateTo)
+    const active = row.day(state.active)
+    const dayTo = row.day(state.dateTo)
     const duration = row.field(state.duration)
-    if (account === '' || !isCalendarDate(active) || !isCalendarDate(dateTo) || !POSITIVE_INTEGER.test(duration)) {
+    if (account === '' || active < 0 || dayTo < 0 || !POSITIVE_INTEGER.test(duration)) {
       state.disturbed = true
       return
     }
-    const start = dayNumber(dateTo) - Number(duration)
+    // Rows run in date_to order per service point, so an account's next row rarely starts earlier.
+    const start = dayTo - Number(duration)
+    if (account === state.lastAccount && start >= state.lastStart) return
+    state.lastAccount = account
+    state.lastStart = start
     const before = state.accounts.get(account)
-    if (before === undefined) state.accounts.set(ownString(account), dayNumber(active) * SHIFT + start)
+    if (before === undefined) state.accounts.set(ownString(account), active * SHIFT + start)
     else if (start < before % SHIFT) state.accounts.set(account, before - (before % SHIFT) + start)
   },
   onEnd(ctx, state) {

@@ -1,12 +1,13 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
 
+/** One address: its first premise, and the service points without a unit seen before a second premise came. */
 interface Address {
   readonly premise: string
   shared: boolean
-  /** Service points at this address without a unit: how many, and the first few (line, id). */
   missing: number
-  readonly examples: { readonly line: number; readonly servicePoint: string }[]
+  firstLine: number
+  firstServicePoint: string
 }
 
 interface SharedState {
@@ -19,11 +20,14 @@ interface SharedState {
 }
 
 const ADDRESS = ['service_house_number', 'service_street_name', 'service_city', 'service_zip_code']
+const MESSAGE = 'service_unit is empty, but other premises share this address (a multi-unit building)'
 
 /**
  * V49: a service point at an address (house number, street, city, zip) shared by more than one premise
- * is in a multi-unit building and needs `service_unit`. Judged once per service point; memory is one
- * entry per distinct address. Reported at the end, since a later premise can make an address shared.
+ * is in a multi-unit building and needs `service_unit`. Judged once per service point. Memory: one small
+ * record per distinct address. A service point without a unit is reported at once when its address is
+ * already shared; those seen before the address became shared are counted and reported at the end (with
+ * the first of them as the example).
  */
 export const v49UnitOnSharedAddress: Check<SharedState> = {
   id: 'V49',
@@ -45,28 +49,28 @@ export const v49UnitOnSharedAddress: Check<SharedState> = {
     if (servicePoint === state.current || premise === '') return
     state.current = servicePoint
     const key = state.columns.map((column) => row.field(column)).join('\t')
+    const noUnit = row.end(state.unit) === row.start(state.unit)
     let address = state.addresses.get(key)
     if (address === undefined) {
-      address = { premise: ownString(premise), shared: false, missing: 0, examples: [] }
+      address = { premise: ownString(premise), shared: false, missing: 0, firstLine: 0, firstServicePoint: '' }
       state.addresses.set(ownString(key), address)
     } else if (address.premise !== premise) {
       address.shared = true
     }
-    if (row.end(state.unit) === row.start(state.unit)) {
-      address.missing++
-      if (address.examples.length < ctx.options.exampleLimit) address.examples.push({ line, servicePoint: ownString(servicePoint) })
+    if (!noUnit) return
+    if (address.shared) {
+      ctx.reportRow(row, line, state.unit, MESSAGE)
+    } else if (address.missing++ === 0) {
+      address.firstLine = line
+      address.firstServicePoint = ownString(servicePoint)
     }
   },
   onEnd(ctx, state) {
     for (const address of state.addresses.values()) {
       if (!address.shared || address.missing === 0) continue
-      const examples = address.examples.map((example) => ({
-        line: example.line,
-        servicePointId: example.servicePoint,
-        column: 'service_unit',
-        message: 'service_unit is empty, but other premises share this address (a multi-unit building)',
-      }))
-      ctx.reportBulk(address.missing, examples)
+      ctx.reportBulk(address.missing, [
+        { line: address.firstLine, servicePointId: address.firstServicePoint, column: 'service_unit', message: MESSAGE },
+      ])
     }
   },
 }

@@ -1,5 +1,4 @@
 import type { Check } from '../check.js'
-import { isCalendarDate } from '../value-formats.js'
 
 interface OrderState {
   readonly servicePoint: number
@@ -39,8 +38,8 @@ export const v66ServicePointOrder: Check<OrderState> = {
       state.current = servicePoint
       state.currentLatest = before ?? ''
     }
+    if (row.day(state.dateTo) < 0) return
     const dateTo = row.field(state.dateTo)
-    if (!isCalendarDate(dateTo)) return
     if (dateTo < state.currentLatest) {
       ctx.reportRow(row, line, state.dateTo, `date_to ${dateTo} comes after a row with date_to ${state.currentLatest}`)
     } else {

@@ -11,7 +11,7 @@ export const v71Overlaps = readSequenceCheck({
   severity: 'error',
   title: 'Overlapping reads are only exact or overlapping overwrites',
   onRead(kind, row, line, ctx, state) {
-    const servicePoint = row.field(state.servicePoint)
+    const servicePoint = state.reads.servicePoint ?? ''
     if (state.pending !== undefined && state.pending.servicePoint === servicePoint && kind !== 'first') rejectPending(ctx, state)
     state.pending = undefined
     if (kind === 'overlap') {

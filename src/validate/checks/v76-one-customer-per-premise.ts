@@ -5,8 +5,8 @@ import { accountIntervalOf, describeInterval, type AccountInterval } from './acc
 interface TenancyState {
   readonly columns: { account: number; customer: number; active: number; inactive: number }
   readonly premise: number
-  /** Per premise, each account's interval (its first valid row). */
-  readonly premises: Map<string, AccountInterval[]>
+  /** Per premise, each account's interval (its first valid row); a single one is kept without an array. */
+  readonly premises: Map<string, AccountInterval | AccountInterval[]>
   lastAccount: string
 }
 
@@ -38,14 +38,16 @@ export const v76OneCustomerPerPremise: Check<TenancyState> = {
     const interval = accountIntervalOf(row, line, state.columns)
     if (premise === '' || interval === undefined || interval.customer === '') return
     state.lastAccount = account
-    let intervals = state.premises.get(premise)
-    if (intervals === undefined) state.premises.set(ownString(premise), (intervals = []))
-    if (intervals.some((other) => other.account === account)) return
-    intervals.push({ ...interval, account: ownString(account), customer: ownString(interval.customer) })
+    const kept: AccountInterval = { ...interval, account: ownString(account), customer: ownString(interval.customer) }
+    const before = state.premises.get(premise)
+    if (before === undefined) state.premises.set(ownString(premise), kept)
+    else if (!Array.isArray(before)) {
+      if (before.account !== account) state.premises.set(premise, [before, kept])
+    } else if (!before.some((other) => other.account === account)) before.push(kept)
   },
   onEnd(ctx, state) {
     for (const [premise, intervals] of state.premises) {
-      if (intervals.length < 2) continue
+      if (!Array.isArray(intervals)) continue
       for (let i = 0; i < intervals.length; i++) {
         for (let j = i + 1; j < intervals.length; j++) {
           const a = intervals[i] as AccountInterval

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, before, describe, it } from 'node:test'
+import { StateStore } from '../../src/state/state-store.js'
+import { DemoExtractFixture } from '../extract/demo-extract-fixture.js'
+
+const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url))
+let fixture: DemoExtractFixture
+before(() => {
+  fixture = new DemoExtractFixture(200)
+})
+after(() => fixture.dispose())
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args])
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+let count = 0
+/** A workspace whose full historical as of 2026-10-15 is extracted, delivered and accepted. */
+async function acceptedWorkspace(delivery: string) {
+  const dir = join(fixture.dir, `run-ws${++count}`)
+  mkdirSync(join(dir, 'server', 'shared_files'), { recursive: true })
+  mkdirSync(join(dir, 'server', 'Uploads'))
+  const section = delivery.replaceAll('DIR', dir).replace(/^/gm, '  ')
+  const mapping = fixture.mapping((text) => `${text.replace('../demo/state', join(dir, 'state'))}\ndelivery:\n${section}\n`)
+  const full = await fixture.extract({ mappingFile: mapping, phase: 'full' })
+  const state = StateStore.open(join(dir, 'state'))
+  try {
+    for (const file of full.files) state.markFileSent(file.fileName, { remotePath: 'manual', sentAt: new Date().toISOString(), manual: true })
+    state.acceptRun(full.runId, new Date().toISOString())
+  } finally {
+    state.close()
+  }
+  return { dir, mapping, state: join(dir, 'state'), server: join(dir, 'server'), summary: join(dir, 'summary.json') }
+}
+
+function statusOf(stateDir: string, runId: string): string | undefined {
+  const state = StateStore.open(stateDir)
+  try {
+    return state.run(runId)?.status
+  } finally {
+    state.close()
+  }
+}
+
+describe('run --phase incremental (spawned)', () => {
+  it('extracts, validates and sends to /shared_files; the run waits for the Delivery Team (status sent)', async () => {
+    const ws = await acceptedWorkspace('target: local\nlocal: { folder: DIR/server }\nretries: 0')
+    const run = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
+    assert.equal(run.code, 0, run.stderr)
+    const summary = JSON.parse(readFileSync(ws.summary, 'utf8'))
+    assert.equal(summary.outcome, 'ok')
+    const runId = summary.extract.runId as string
+    assert.match(runId, /^incremental-\d+$/)
+    const names = summary.extract.files.map((f: { fileName: string }) => f.fileName)
+    assert.ok(names.length > 0)
+    assert.deepEqual(readdirSync(join(ws.server, 'shared_files')).sort(), [...names].sort())
+    assert.deepEqual(readdirSync(join(ws.server, 'Uploads')), [])
+    assert.equal(statusOf(ws.state, runId), 'sent')
+    assert.doesNotMatch(readFileSync(ws.summary, 'utf8'), /"(customer_name|service_address|mailing_address)"/)
+  })
+
+  it('in production mode delivers to the production folder and accepts the run on delivery', async () => {
+    const ws = await acceptedWorkspace('target: local\nlocal: { folder: DIR/server }\nproduction: true\nretries: 0')
+    const run = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
+    assert.equal(run.code, 0, run.stderr)
+    const summary = JSON.parse(readFileSync(ws.summary, 'utf8'))
+    assert.equal(readdirSync(join(ws.server, 'Uploads')).length, summary.extract.files.length)
+    assert.deepEqual(summary.delivery.runsAccepted, [summary.extract.runId])
+    assert.equal(statusOf(ws.state, summary.extract.runId), 'accepted')
+    assert.match(run.stdout, /accepted on delivery to the production folder/)
+  })
+
+  it('on a delivery failure exits 75, writes the summary with the error code, starts on_failure, and leaves the run unsent', async () => {
+    const marker = 'DIR/alert.txt'
+    const ws = await acceptedWorkspace(
+      [
+        'target: sftp',
+        'sftp:',
+        '  host: 127.0.0.1',
+        '  port: 1',
+        '  user: nobody',
+        '  private_key: ${file:DIR/no-such-key}',
+        `  host_key: "SHA256:${'A'.repeat(43)}"`,
+        'retries: 1',
+        'retry_delay_seconds: 0.05',
+        `on_failure: 'echo "$OPOWER_EXTRACT_EXIT_CODE $OPOWER_EXTRACT_ERROR_CODE" > ${marker}'`,
+      ].join('\n'),
+    )
+    const run = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
+    assert.equal(run.code, 78, run.stderr)
+    assert.match(run.stderr, /MAPPING_SECRET_MISSING: .* delivery\.sftp\.private_key: cannot read secret file/)
+    const summary = JSON.parse(readFileSync(ws.summary, 'utf8'))
+    assert.equal(summary.outcome, 'failed')
+    assert.equal(summary.errorCode, 'MAPPING_SECRET_MISSING')
+    assert.equal(readFileSync(join(ws.dir, 'alert.txt'), 'utf8').trim(), '78 MAPPING_SECRET_MISSING')
+    assert.equal(statusOf(ws.state, summary.extract.runId), 'generated')
+  })
+
+  it('exits 75 when the SFTP server cannot be reached, after the bounded retries', async () => {
+    const ws = await acceptedWorkspace(
+      [
+        'target: sftp',
+        'sftp:',
+        '  host: 127.0.0.1',
+        '  port: 1',
+        '  user: nobody',
+        '  private_key: ${file:DIR/key}',
+        `  host_key: "SHA256:${'A'.repeat(43)}"`,
+        'retries: 2',
+        'retry_delay_seconds: 0.05',
+      ].join('\n'),
+    )
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(join(ws.dir, 'key'), 'not a key, never read: the connection fails first\n')
+    const run = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
+    assert.equal(run.code, 75, run.stderr)
+    assert.match(run.stderr, /SFTP_CONNECT_FAILED: cannot connect to sftp:\/\/nobody@127\.0\.0\.1:1/)
+    assert.equal((run.stderr.match(/retrying in/g) ?? []).length, 2)
+    assert.equal(existsSync(ws.summary), true)
+  })
+})
