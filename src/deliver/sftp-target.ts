@@ -60,7 +60,9 @@ export class SftpTarget implements DeliveryTarget {
         privateKey,
         ...(passphrase ? { passphrase } : {}),
         readyTimeout: timeoutMs,
-        timeout: timeoutMs,
+        // A server that stops answering without closing the connection is noticed within the timeout.
+        keepaliveInterval: Math.max(1000, Math.floor(timeoutMs / 3)),
+        keepaliveCountMax: 3,
         hostVerifier: (key: Buffer) => {
           hostKeyError = checkHostKey(hostKey, host, port, key)
           return hostKeyError === undefined

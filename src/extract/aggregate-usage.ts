@@ -1,5 +1,12 @@
-import { Decimal } from 'decimal.js'
+import { Decimal as DefaultDecimal } from 'decimal.js'
 import type { Fuel, Mapping } from '../config/mapping.js'
+
+/**
+ * decimal.js rounds every sum and product to 20 significant digits by default, which would silently cut
+ * the digits of a huge quantity; with 1,000 every real quantity and its sum stay exact.
+ */
+const Decimal = DefaultDecimal.clone({ precision: 1_000 })
+type Decimal = InstanceType<typeof Decimal>
 
 /** One service-quantity row of a read. */
 export interface QuantityRow {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
@@ -121,12 +121,13 @@ describe('run --phase incremental (spawned)', () => {
         'retry_delay_seconds: 0.05',
       ].join('\n'),
     )
-    const { writeFileSync } = await import('node:fs')
     writeFileSync(join(ws.dir, 'key'), 'not a key, never read: the connection fails first\n')
     const run = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
     assert.equal(run.code, 75, run.stderr)
     assert.match(run.stderr, /SFTP_CONNECT_FAILED: cannot connect to sftp:\/\/nobody@127\.0\.0\.1:1/)
     assert.equal((run.stderr.match(/retrying in/g) ?? []).length, 2)
-    assert.equal(existsSync(ws.summary), true)
+    const summary = JSON.parse(readFileSync(ws.summary, 'utf8'))
+    assert.equal(summary.errorCode, 'SFTP_CONNECT_FAILED')
+    assert.equal(statusOf(ws.state, summary.extract.runId), 'generated', 'the state does not advance')
   })
 })

@@ -5,6 +5,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { parse } from 'yaml'
+import yargs from 'yargs'
+import { sendCommand } from '../../src/cli/commands/send.command.js'
+import { categoryOf } from '../../src/errors/error-codes.js'
+import { EXIT_CODES } from '../../src/errors/exit-codes.js'
+import { isToolkitError } from '../../src/errors/toolkit-error.js'
 import { StateStore } from '../../src/state/state-store.js'
 import { DemoExtractFixture } from '../extract/demo-extract-fixture.js'
 import { startSshd, type TestSshd } from '../support/sshd-harness.js'
@@ -25,6 +30,31 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
+}
+
+/**
+ * The send command's handler in this process, with the exit code `cli/main.ts` would set: as fast as a
+ * function call, for the cases whose spawned twin is the first test.
+ */
+async function send(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const context = { env: { ...process.env }, abort: new AbortController(), output: { result: (l: string) => stdout.push(l), log: (l: string) => stderr.push(l) }, tmpDir: fixture.dir }
+  let code = 0
+  try {
+    await yargs(['send', ...args])
+      .command(sendCommand(context))
+      .strict()
+      .fail((message, error) => {
+        throw error ?? new Error(message)
+      })
+      .parseAsync()
+  } catch (error) {
+    if (!isToolkitError(error)) throw error
+    stderr.push(`opower-extract: ${error.code}: ${error.message}`)
+    code = EXIT_CODES[categoryOf(error.code)]
+  }
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
 }
 
 let workspaces = 0
@@ -55,7 +85,7 @@ function runStatus(state: string, runId: string): string | undefined {
   }
 }
 
-describe('send to a local folder target (spawned)', () => {
+describe('send to a local folder target (the first case spawned, the others in process)', () => {
   it('sends pending files to /shared_files, archives them owner-only, records them, and has nothing left to send', async () => {
     const ws = workspace(local())
     const run = await extract(ws.mapping, 'sample')
@@ -84,7 +114,7 @@ describe('send to a local folder target (spawned)', () => {
     copyFileSync(file.path, remote)
     const before = statSync(remote).mtimeMs
     assert.equal(runStatus(ws.state, run.runId), 'generated', 'the crash left the state unchanged')
-    const sent = await cli(['send', '--mapping', ws.mapping, file.path])
+    const sent = await send(['--mapping', ws.mapping, file.path])
     assert.equal(sent.code, 0, sent.stderr)
     assert.match(sent.stdout, /already on the server with the same size: recorded, not sent again/)
     assert.equal(statSync(remote).mtimeMs, before)
@@ -94,7 +124,7 @@ describe('send to a local folder target (spawned)', () => {
   it('keeps historicals out of the production folder unless switched on and confirmed; never a sample', async () => {
     const closed = workspace(local())
     const full = await extract(closed.mapping, 'full')
-    const refused = await cli(['send', '--mapping', closed.mapping, '--pending', '--confirm-historical-to-production'])
+    const refused = await send(['--mapping', closed.mapping, '--pending', '--confirm-historical-to-production'])
     assert.equal(refused.code, 78)
     assert.match(refused.stderr, /DELIVERY_FOLDER_REFUSED: --confirm-historical-to-production needs delivery.production: true/)
     assert.deepEqual(readdirSync(join(closed.server, 'Uploads')), [])
@@ -102,15 +132,15 @@ describe('send to a local folder target (spawned)', () => {
 
     const open = workspace(local('production: true'))
     const sample = await extract(open.mapping, 'sample')
-    const sampleRefused = await cli(['send', '--mapping', open.mapping, sample.files[0]!.path, '--confirm-historical-to-production'])
+    const sampleRefused = await send(['--mapping', open.mapping, sample.files[0]!.path, '--confirm-historical-to-production'])
     assert.equal(sampleRefused.code, 78)
     assert.match(sampleRefused.stderr, /a sample historical never goes to the production folder/)
-    const sampleSent = await cli(['send', '--mapping', open.mapping, sample.files[0]!.path])
+    const sampleSent = await send(['--mapping', open.mapping, sample.files[0]!.path])
     assert.equal(sampleSent.code, 0, sampleSent.stderr)
     assert.deepEqual(readdirSync(join(open.server, 'shared_files')), [sample.files[0]!.fileName])
 
     const full2 = await extract(open.mapping, 'full')
-    const confirmed = await cli(['send', '--mapping', open.mapping, full2.files[0]!.path, '--confirm-historical-to-production'])
+    const confirmed = await send(['--mapping', open.mapping, full2.files[0]!.path, '--confirm-historical-to-production'])
     assert.equal(confirmed.code, 0, confirmed.stderr)
     assert.deepEqual(readdirSync(join(open.server, 'Uploads')), [full2.files[0]!.fileName])
     assert.match(confirmed.stdout, new RegExp(`run ${full2.runId}: accepted on delivery to the production folder`))
@@ -139,11 +169,11 @@ describe('send to a local folder target (spawned)', () => {
       undefined,
     )
     store.close()
-    const refused = await cli(['send', '--mapping', ws.mapping, bad])
+    const refused = await send(['--mapping', ws.mapping, bad])
     assert.equal(refused.code, 65)
     assert.match(refused.stderr, /SEND_FILE_NOT_VALID: 1 file\(s\) failed validation and are not sent: opwr_dem_res_v1-19-0_full_20300101000000\.gz/)
     assert.deepEqual(readdirSync(join(ws.server, 'shared_files')), [])
-    const forced = await cli(['send', '--mapping', ws.mapping, bad, '--force'])
+    const forced = await send(['--mapping', ws.mapping, bad, '--force'])
     assert.equal(forced.code, 0, forced.stderr)
     assert.match(forced.stderr, /WARNING: --force: sending opwr_dem_res_v1-19-0_full_20300101000000\.gz although it FAILED validation/)
   })
@@ -153,13 +183,13 @@ describe('send to a local folder target (spawned)', () => {
     const run = await extract(ws.mapping, 'full')
     const stranger = join(ws.dir, 'opwr_dem_res_v1-19-0_full_20200101000000.gz')
     writeFileSync(stranger, 'x')
-    const unknown = await cli(['send', '--mapping', ws.mapping, stranger])
+    const unknown = await send(['--mapping', ws.mapping, stranger])
     assert.equal(unknown.code, 66)
     assert.match(unknown.stderr, /SEND_FILE_UNKNOWN: .* was not written by a run of this workspace/)
     const copy = join(ws.dir, run.files[0]!.fileName)
     copyFileSync(run.files[0]!.path, copy)
     writeFileSync(copy, 'changed', { flag: 'a' })
-    const changed = await cli(['send', '--mapping', ws.mapping, copy])
+    const changed = await send(['--mapping', ws.mapping, copy])
     assert.equal(changed.code, 66)
     assert.match(changed.stderr, /differs from the file run .* wrote \(SHA-256 changed\)/)
   })
@@ -167,7 +197,7 @@ describe('send to a local folder target (spawned)', () => {
   it('--manual records a file delivered by other means, uploads nothing', async () => {
     const ws = workspace(local())
     const run = await extract(ws.mapping, 'sample')
-    const manual = await cli(['send', '--mapping', ws.mapping, '--manual', run.files[0]!.path])
+    const manual = await send(['--mapping', ws.mapping, '--manual', run.files[0]!.path])
     assert.equal(manual.code, 0, manual.stderr)
     assert.match(manual.stdout, /recorded as delivered by other means \(run sample-\d+: sent\)/)
     assert.deepEqual(readdirSync(join(ws.server, 'shared_files')), [])
@@ -177,7 +207,7 @@ describe('send to a local folder target (spawned)', () => {
   it('sends the fileset transfer manifest before the data files when enabled', async () => {
     const ws = workspace(local('manifest: { enabled: true, version: "1.0", validity_window: 3600 }'))
     const run = await extract(ws.mapping, 'full')
-    const sent = await cli(['send', '--mapping', ws.mapping, '--pending'])
+    const sent = await send(['--mapping', ws.mapping, '--pending'])
     assert.equal(sent.code, 0, sent.stderr)
     const names = readdirSync(join(ws.server, 'shared_files'))
     const manifestName = names.find((name) => name.startsWith('manifest_dem_'))!

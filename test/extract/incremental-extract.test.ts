@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
 import { loadMapping } from '../../src/config/load-mapping.js'
@@ -14,7 +14,9 @@ import { historicalWindow } from '../../src/extract/extract-window.js'
 import { runHistoricalExtract } from '../../src/extract/run-historical-extract.js'
 import { runIncrementalExtract, type IncrementalRequest } from '../../src/extract/run-incremental-extract.js'
 import { isToolkitError } from '../../src/errors/toolkit-error.js'
+import { addDays } from '../../src/extract/calendar-date.js'
 import { createSource } from '../../src/source/create-source.js'
+import { checkAgainstAccepted } from '../../src/validate/check-against-accepted.js'
 import { StateStore } from '../../src/state/state-store.js'
 
 const PROJECT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -161,5 +163,36 @@ describe('incremental extract', () => {
     assert.equal(rejected.status, 0, rejected.stderr)
     assert.match(rejected.stdout, /rejected/)
     assert.equal(cli('status', '--mapping', file, '--max-age', '8').status, 0, 'the historical was accepted just now')
+  })
+
+  it('validate --against-accepted reports a gap and an overlap against the accepted history, not the history itself', async () => {
+    const file = mappingFile()
+    const { mapping } = loadMapping(file)
+    const historical = await acceptedHistorical(mapping)
+    const path = historical.files[0]!.path
+    const accepted = (sp: string) => withState(mapping, (state) => state.acceptedPeriods('dem_res', sp, Number.MAX_SAFE_INTEGER))
+    assert.deepEqual(await checkAgainstAccepted([path], accepted), [], 'the accepted file itself only overwrites exactly')
+
+    const [header, ...lines] = gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter(Boolean)
+    const names = header!.split('\t')
+    const at = (name: string) => names.indexOf(name)
+    const lastOf = new Map<string, string[]>()
+    for (const line of lines) lastOf.set(line.split('\t')[at('service_point_id')]!, line.split('\t'))
+    const [gapRow, overlapRow] = [...lastOf.values()]
+    const compact = (yyyymmdd: string, days: number) => addDays(`${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6)}`, days).replaceAll('-', '')
+    const gap = [...gapRow!]
+    gap[at('date_to')] = compact(gapRow![at('date_to')]!, 45)
+    gap[at('duration')] = '30'
+    const overlap = [...overlapRow!]
+    overlap[at('date_to')] = compact(overlapRow![at('date_to')]!, 20)
+    overlap[at('duration')] = '30'
+    const crafted = join(dir, 'opwr_dem_res_v1-19-0_full_20261201000000.gz')
+    writeFileSync(crafted, gzipSync(`${[header, gap.join('\t'), overlap.join('\t')].join('\n')}\n`))
+    const findings = await checkAgainstAccepted([crafted], accepted)
+    assert.deepEqual(findings.map((f) => `${f.rule}:${f.count}`).sort(), ['V71:1', 'V72:1'])
+
+    const spawned = cli('validate', crafted, '--mapping', file, '--against-accepted')
+    assert.equal(spawned.status, 65, spawned.stderr)
+    assert.match(spawned.stdout, /V71/)
   })
 })

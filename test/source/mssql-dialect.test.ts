@@ -74,6 +74,11 @@ describe('mssql dialect (no live server): SQL of every extract phase', () => {
     assert.equal(dialect.toNative(query.sql, query.bindings).placeholders, 1)
   })
 
+  it('converts an incremental window bound in SQL from text (style 121), so DATETIME columns never parse six fractional digits', () => {
+    const sql = `SELECT 1 FROM CI_BSEG bs WHERE bs.STAT_CHG_DTTM >= ${dialect.timestampParam()}`
+    assert.equal(dialect.toNative(sql, ['2026-11-20 06:00:00.123456']).sql, 'SELECT 1 FROM CI_BSEG bs WHERE bs.STAT_CHG_DTTM >= CONVERT(datetime2(7), @p0, 121)')
+  })
+
   it('reads the clock from SYSDATETIME(), the server clock GETDATE() columns are written on', () => {
     assert.equal(dialect.currentTimestampQuery(), 'SELECT CONVERT(varchar(26), CAST(SYSDATETIME() AS datetime2(6)), 121)')
   })

@@ -93,6 +93,14 @@ describe('oracle dialect (no live server): SQL of every extract phase', () => {
     for (const { bindings } of statements) assert.ok(bindings.every((value) => typeof value === 'string'), 'every bind is text, never a JS Date')
   })
 
+  it('converts an incremental window bound in SQL from text, never through the session NLS format', () => {
+    const sql = `SELECT 1 FROM CI_BSEG bs WHERE bs.STAT_CHG_DTTM >= ${dialect.timestampParam()} AND bs.STAT_CHG_DTTM < ${dialect.timestampParam()}`
+    assert.equal(
+      dialect.toNative(sql, ['2026-11-20 06:00:00.25', '2026-11-29 23:00:00']).sql,
+      "SELECT 1 FROM CI_BSEG bs WHERE bs.STAT_CHG_DTTM >= TO_TIMESTAMP(:1, 'YYYY-MM-DD HH24:MI:SS.FF') AND bs.STAT_CHG_DTTM < TO_TIMESTAMP(:2, 'YYYY-MM-DD HH24:MI:SS.FF')",
+    )
+  })
+
   it('reads the clock from SYSTIMESTAMP, which does not follow the session time zone the thin driver sets from this host', () => {
     const clock = dialect.currentTimestampQuery()
     assert.equal(clock, `SELECT TO_CHAR(SYSTIMESTAMP, 'YYYY-MM-DD HH24:MI:SS.FF6') FROM DUAL`)

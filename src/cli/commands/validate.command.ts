@@ -4,6 +4,9 @@ import type { CommandModule } from 'yargs'
 import { loadMapping } from '../../config/load-mapping.js'
 import { ToolkitError } from '../../errors/toolkit-error.js'
 import { formatReportHtml } from '../../validate/html-report.js'
+import { mappingKeyOf } from '../../state/mapping-key.js'
+import { StateStore } from '../../state/state-store.js'
+import { checkAgainstAccepted } from '../../validate/check-against-accepted.js'
 import { validateDelivery, type DeliveryReport } from '../../validate/validate-delivery.js'
 import { defaultValidationOptions, type ValidationOptions } from '../../validate/validation-options.js'
 import { formatReportText } from '../../validate/validation-report.js'
@@ -21,6 +24,7 @@ interface ValidateArgs {
   layout?: 'single' | 'split'
   'fuel-column'?: string
   'show-values': boolean
+  'against-accepted': boolean
 }
 
 export function validateCommand(context: RunContext): CommandModule<object, ValidateArgs> {
@@ -40,6 +44,11 @@ export function validateCommand(context: RunContext): CommandModule<object, Vali
         })
         .option('fuel-column', { type: 'string', describe: 'Column naming the fuel (V54, per-fuel figures); default meter_type for the figures' })
         .option('show-values', { type: 'boolean', default: false, describe: 'Quote the offending value in examples, names and addresses included' })
+        .option('against-accepted', {
+          type: 'boolean',
+          default: false,
+          describe: "Also check continuity against the runs accepted in the mapping's workspace (gaps, overlaps that are not corrections, older reads): needs --mapping",
+        })
         .option('format', { choices: ['text', 'json', 'html'] as const, default: 'text' as const, describe: 'Report format; html is one self-contained page with charts' })
         .option('out', { type: 'string', describe: 'Write the report to this file instead of stdout' })
         .example('$0 validate demo/out/opwr_dem_res_v1-19-0_full_*.gz --mapping demo/mapping.yaml', 'validate the demo files')
@@ -48,7 +57,8 @@ export function validateCommand(context: RunContext): CommandModule<object, Vali
     handler: async (args) => {
       const options = optionsOf(args)
       const layout = args.layout ?? (args.mapping ? loadMapping(args.mapping).mapping.layout : undefined)
-      const delivery = await validateDelivery(args.files, options, layout === undefined ? {} : { layout })
+      const validated = await validateDelivery(args.files, options, layout === undefined ? {} : { layout })
+      const delivery = args['against-accepted'] ? await withAcceptedContinuity(validated, args) : validated
       const text = formatDelivery(delivery, args.format)
       if (args.out) writeFileSync(args.out, `${text}\n`, { mode: 0o600 })
       else context.output.result(text)
@@ -63,11 +73,34 @@ export function validateCommand(context: RunContext): CommandModule<object, Vali
   }
 }
 
+/** Adds continuity against the accepted runs (V71, V72, V78) to the delivery's findings across files. */
+async function withAcceptedContinuity(delivery: DeliveryReport, args: ValidateArgs): Promise<DeliveryReport> {
+  if (!args.mapping) {
+    throw new ToolkitError('USAGE_INVALID_ARGUMENT', '--against-accepted needs --mapping (its workspace holds the accepted runs)', { hint: 'add --mapping FILE' })
+  }
+  const { mapping } = loadMapping(args.mapping)
+  const state = StateStore.open(mapping.output.state)
+  try {
+    const key = mappingKeyOf(mapping)
+    const findings = await checkAgainstAccepted(args.files, (sp) => state.acceptedPeriods(key, sp, Number.MAX_SAFE_INTEGER))
+    const count = (severity: string) => findings.filter((f) => f.severity === severity).reduce((sum, f) => sum + f.count, 0)
+    return {
+      ...delivery,
+      findings: [...delivery.findings, ...findings],
+      errors: delivery.errors + count('error'),
+      warnings: delivery.warnings + count('warning'),
+      ok: delivery.ok && count('error') === 0,
+    }
+  } finally {
+    state.close()
+  }
+}
+
 function formatDelivery(delivery: DeliveryReport, format: ValidateArgs['format']): string {
   if (format === 'html') return formatReportHtml(delivery)
   if (format === 'json') return JSON.stringify(delivery, null, 2)
-  const across = delivery.findings.map((f) => `  error   ${f.rule.padEnd(4)} ${f.title} (${f.count})\n${f.examples.map((e) => `          ${e.message}`).join('\n')}`)
-  return [...delivery.files.map(formatReportText), ...(across.length > 0 ? [`across the files: FAILED\n${across.join('\n')}\n`] : [])].join('\n')
+  const across = delivery.findings.map((f) => `  ${f.severity.padEnd(7)} ${f.rule.padEnd(4)} ${f.title} (${f.count})\n${f.examples.map((e) => `          ${e.message}`).join('\n')}`)
+  return [...delivery.files.map(formatReportText), ...(across.length > 0 ? [`across the files: ${delivery.findings.some((f) => f.severity === 'error') ? 'FAILED' : 'OK'}\n${across.join('\n')}\n`] : [])].join('\n')
 }
 
 function optionsOf(args: ValidateArgs): (file: string) => ValidationOptions {

@@ -70,6 +70,15 @@ export class MssqlDialect implements SourceDialect {
     return 'CONVERT(date, ?, 23)'
   }
 
+  /**
+   * A placeholder for a `YYYY-MM-DD HH:MM:SS[.ffffff]` text bound compared with a date/time column
+   * (incremental windows): as text, a DATETIME comparison refuses more than three fractional digits.
+   * Style 121 reads the text whatever the login's language.
+   */
+  timestampParam(): string {
+    return 'CONVERT(datetime2(7), ?, 121)'
+  }
+
   quoteTable(name: string): string {
     // As written: a name that collides with a keyword is bracketed by the author ([Order]), as in any SQL Server query.
     return name
@@ -210,6 +219,7 @@ async function* streamRequest(connection: Connection, sql: string, bindings: rea
   let done = false
   let failure: Error | undefined
   let paused = false
+  let cancelling = false
   let wake: (() => void) | undefined
   const signal = () => {
     wake?.()
@@ -222,6 +232,8 @@ async function* streamRequest(connection: Connection, sql: string, bindings: rea
   })
   addParameters(request, bindings)
   request.on('row', (columns: TediousColumnValue[]) => {
+    // Rows that arrive after a cancel are dropped, never paused on: the cancel must get through.
+    if (cancelling) return
     queue.push(columns.map(mssqlValueText))
     if (!paused && queue.length - head >= highWater) {
       paused = true
@@ -256,12 +268,11 @@ async function* streamRequest(connection: Connection, sql: string, bindings: rea
   } finally {
     options.signal?.removeEventListener('abort', abort)
     if (!done) {
+      cancelling = true
       if (paused) request.resume()
       connection.cancel()
-      await new Promise<void>((resolve) => {
-        if (done) resolve()
-        else wake = resolve
-      })
+      // Rows still in flight wake this too: only the request's own end frees the connection.
+      while (!done) await new Promise<void>((resolve) => (wake = resolve))
     }
   }
 }

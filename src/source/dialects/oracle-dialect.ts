@@ -68,6 +68,15 @@ export class OracleDialect implements SourceDialect {
     return `TO_DATE(?, 'YYYY-MM-DD')`
   }
 
+  /**
+   * A placeholder for a `YYYY-MM-DD HH:MM:SS[.ffffff]` text bound compared with a DATE or TIMESTAMP
+   * column (incremental windows). Without it Oracle would parse the text by the session's
+   * NLS_DATE_FORMAT (ORA-01861); FF takes any number of fractional digits, or none.
+   */
+  timestampParam(): string {
+    return `TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF')`
+  }
+
   quoteTable(name: string): string {
     // As written: Oracle folds an unquoted name to upper case, as the billing schema's own SQL does.
     return name
