@@ -10,6 +10,7 @@ import { validateFile } from '../validate/validate-file.js'
 import { defaultValidationOptions } from '../validate/validation-options.js'
 import type { ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
+import { removeStalePartFiles } from '../writer/remove-stale-part-files.js'
 import { sortRecords } from '../writer/sort-records.js'
 import { compactDate } from './calendar-date.js'
 import { DeliveryLedger } from './delivery-ledger.js'
@@ -64,6 +65,8 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
     log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
   )
   const state = StateStore.open(mapping.output.state)
+  // Under the lock: a `.part-` file of a dead process is a killed run's leftover, never a file in progress.
+  for (const name of removeStalePartFiles(options.outDir)) log(`removed ${name}, left by a run that was killed`)
   // Counts and reads see one consistent state of the database, so reconciliation compares like with like.
   let snapshot: SourceSnapshot | undefined
   try {

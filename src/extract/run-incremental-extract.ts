@@ -10,6 +10,7 @@ import { AcceptedContinuity } from '../validate/accepted-continuity.js'
 import { validateFile } from '../validate/validate-file.js'
 import type { Finding, ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
+import { removeStalePartFiles } from '../writer/remove-stale-part-files.js'
 import { sortRecords } from '../writer/sort-records.js'
 import { DeliveryLedger } from './delivery-ledger.js'
 import { dropSuperseded } from './drop-superseded.js'
@@ -61,6 +62,8 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
     log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
   )
   const state = StateStore.open(mapping.output.state)
+  // Under the lock: a `.part-` file of a dead process is a killed run's leftover, never a file in progress.
+  for (const name of removeStalePartFiles(options.outDir)) log(`removed ${name}, left by a run that was killed`)
   let snapshot: SourceSnapshot | undefined
   try {
     state.discardUnrecordedRows()

@@ -32,11 +32,14 @@ export function createDialect(name: DialectName): SourceDialect {
 
 /**
  * knex's pool prints "Connection Error: …" when it drops a connection that a session destroyed on
- * purpose (after a stall or a lost connection); the run's own error already says what happened.
+ * purpose (after a stall or a lost connection), and "Acquire connection error: …" with the driver's stack
+ * trace when a login fails; the run's own error (SOURCE_CONNECT_FAILED, SOURCE_ACCESS_DENIED) already says
+ * what happened, without a stack trace.
  */
 const KNEX_LOG = {
   warn(message: string) {
-    if (!String(message).startsWith('Connection Error:')) process.emitWarning(String(message), 'KnexWarning')
+    const text = String(message)
+    if (!text.startsWith('Connection Error:') && !text.startsWith('Acquire connection error:')) process.emitWarning(text, 'KnexWarning')
   },
 }
 

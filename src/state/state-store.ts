@@ -155,6 +155,8 @@ const MIGRATIONS = [
  */
 export class StateStore {
   readonly #db: Database.Database
+  // Lookups run once per read and account of an incremental: prepared once, not per call.
+  readonly #statements = new Map<string, Database.Statement>()
 
   private constructor(db: Database.Database) {
     this.#db = db
@@ -188,6 +190,15 @@ export class StateStore {
         this.#db.pragma(`user_version = ${next + 1}`)
       })()
     }
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql)
+    if (!statement) {
+      statement = this.#db.prepare(sql)
+      this.#statements.set(sql, statement)
+    }
+    return statement
   }
 
   /** Drops rows of a run that crashed before it was recorded. Call only while holding the workspace lock. */
@@ -247,7 +258,7 @@ export class StateStore {
 
   /** Stores reads a run (not yet recorded, sequence `seq`) wrote; called in batches while it writes. */
   recordDeliveredReads(seq: number, reads: readonly DeliveredRead[]): void {
-    const insert = this.#db.prepare('INSERT OR REPLACE INTO run_reads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    const insert = this.#statement('INSERT OR REPLACE INTO run_reads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
     this.#db.transaction(() => {
       for (const r of reads) {
         insert.run(seq, r.readKey, r.readHash, r.fileName, r.line, r.servicePointId, r.accountId, r.customerId, r.dateTo, r.duration)
@@ -257,7 +268,7 @@ export class StateStore {
 
   /** Stores the attribute hash of each entity (service point and account) a run wrote. */
   recordDeliveredEntities(seq: number, entities: readonly { readonly entityKey: string; readonly attributeHash: string }[]): void {
-    const insert = this.#db.prepare('INSERT OR REPLACE INTO run_entities VALUES (?, ?, ?)')
+    const insert = this.#statement('INSERT OR REPLACE INTO run_entities VALUES (?, ?, ?)')
     this.#db.transaction(() => {
       for (const e of entities) insert.run(seq, e.entityKey, e.attributeHash)
     })()
@@ -396,8 +407,8 @@ export class StateStore {
 
   /** The usage hash of a read as last accepted before sequence `before`. */
   acceptedReadHash(mappingKey: string, readKey: string, before: number): string | undefined {
-    const row = this.#db
-      .prepare(
+    const row = this
+      .#statement(
         `SELECT d.read_hash FROM run_reads d JOIN runs r ON r.seq = d.run_seq
          WHERE d.read_key = ? AND d.run_seq < ? AND r.status = 'accepted' AND r.phase <> 'sample' AND r.mapping_key = ?
          ORDER BY d.run_seq DESC LIMIT 1`,
@@ -408,8 +419,8 @@ export class StateStore {
 
   /** The attribute hash of an entity (service point and account) as last accepted before sequence `before`. */
   acceptedEntityHash(mappingKey: string, entityKey: string, before: number): string | undefined {
-    const row = this.#db
-      .prepare(
+    const row = this
+      .#statement(
         `SELECT e.attribute_hash FROM run_entities e JOIN runs r ON r.seq = e.run_seq
          WHERE e.entity_key = ? AND e.run_seq < ? AND r.status = 'accepted' AND r.phase <> 'sample' AND r.mapping_key = ?
          ORDER BY e.run_seq DESC LIMIT 1`,
@@ -420,8 +431,8 @@ export class StateStore {
 
   /** The distinct periods accepted for a service point before sequence `before`, oldest first. */
   acceptedPeriods(mappingKey: string, servicePointId: string, before: number): AcceptedPeriod[] {
-    const rows = this.#db
-      .prepare(
+    const rows = this
+      .#statement(
         `SELECT d.date_to, d.duration, d.account_id FROM run_reads d JOIN runs r ON r.seq = d.run_seq
          WHERE d.service_point_id = ? AND d.run_seq < ? AND r.status = 'accepted' AND r.phase <> 'sample' AND r.mapping_key = ?
          GROUP BY d.date_to, d.duration ORDER BY d.date_to, d.duration`,

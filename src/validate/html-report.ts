@@ -139,13 +139,13 @@ function groupedChart(title: string, labels: readonly string[], series: readonly
   const ticks = labels
     .map((label, i) => (i % step === 0 ? `<text x="${(left + i * group + group / 2).toFixed(1)}" y="${height - bottom + 14}" font-size="10" text-anchor="end" transform="rotate(-35 ${(left + i * group + group / 2).toFixed(1)} ${height - bottom + 14})">${escape(label)}</text>` : ''))
     .join('')
-  const legend = series.length > 1 || series[0]?.name ? series.map((s, i) => `<tspan fill="${COLORS[i % COLORS.length]}">■ ${escape(s.name)} </tspan>`).join('') : ''
+  const legend = series.length > 1 || series[0]?.name ? series.map((s, i) => ` <span style="color:${COLORS[i % COLORS.length]}">■ ${escape(s.name)}</span>`).join('') : ''
   return (
-    `<figure style="margin:0"><figcaption>${escape(title)}</figcaption>` +
+    `<figure style="margin:0"><figcaption>${escape(title)}${legend}</figcaption>` +
     `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escape(title)}">` +
     `<line x1="${left}" y1="${height - bottom}" x2="${width - 4}" y2="${height - bottom}" stroke="#889"/>` +
     `<text x="${left - 4}" y="14" font-size="10" text-anchor="end">${max}</text><text x="${left - 4}" y="${height - bottom}" font-size="10" text-anchor="end">0</text>` +
-    `${bars.join('')}${ticks}<text x="${left}" y="${height - 4}" font-size="11">${legend}</text></svg></figure>`
+    `${bars.join('')}${ticks}</svg></figure>`
   )
 }
 

@@ -27,12 +27,12 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 let count = 0
 /** A workspace whose full historical as of 2026-10-15 is extracted, delivered and accepted. */
-async function acceptedWorkspace(delivery: string) {
+async function acceptedWorkspace(delivery: string, mappingExtra = '') {
   const dir = join(fixture.dir, `run-ws${++count}`)
   mkdirSync(join(dir, 'server', 'shared_files'), { recursive: true })
   mkdirSync(join(dir, 'server', 'Uploads'))
   const section = delivery.replaceAll('DIR', dir).replace(/^/gm, '  ')
-  const mapping = fixture.mapping((text) => `${text.replace('../demo/state', join(dir, 'state'))}\ndelivery:\n${section}\n`)
+  const mapping = fixture.mapping((text) => `${text.replace('../demo/state', join(dir, 'state'))}\n${mappingExtra}\ndelivery:\n${section}\n`)
   const full = await fixture.extract({ mappingFile: mapping, phase: 'full' })
   const state = StateStore.open(join(dir, 'state'))
   try {
@@ -70,8 +70,8 @@ describe('run --phase incremental (spawned)', () => {
     assert.doesNotMatch(readFileSync(ws.summary, 'utf8'), /"(customer_name|service_address|mailing_address)"/)
   })
 
-  it('in production mode delivers to the production folder and accepts the run on delivery', async () => {
-    const ws = await acceptedWorkspace('target: local\nlocal: { folder: DIR/server }\nproduction: true\nretries: 0')
+  it('in production mode delivers to the production folder and accepts the run on delivery; an empty run is accepted too', async () => {
+    const ws = await acceptedWorkspace('target: local\nlocal: { folder: DIR/server }\nproduction: true\nretries: 0', 'incremental: { empty_incremental: skip }')
     const run = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
     assert.equal(run.code, 0, run.stderr)
     const summary = JSON.parse(readFileSync(ws.summary, 'utf8'))
@@ -79,6 +79,13 @@ describe('run --phase incremental (spawned)', () => {
     assert.deepEqual(summary.delivery.runsAccepted, [summary.extract.runId])
     assert.equal(statusOf(ws.state, summary.extract.runId), 'accepted')
     assert.match(run.stdout, /accepted on delivery to the production folder/)
+
+    const empty = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
+    assert.equal(empty.code, 0, empty.stderr)
+    const second = JSON.parse(readFileSync(ws.summary, 'utf8'))
+    assert.deepEqual(second.extract.files, [])
+    assert.match(empty.stdout, /no new or changed rows; nothing to send/)
+    assert.equal(statusOf(ws.state, second.extract.runId), 'accepted')
   })
 
   it('on a delivery failure exits 75, writes the summary with the error code, starts on_failure, and leaves the run unsent', async () => {

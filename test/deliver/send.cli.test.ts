@@ -253,7 +253,7 @@ describe('send over SFTP to a real sshd (spawned)', () => {
     assert.equal(runStatus(ws.state, run.runId), 'sent')
     assert.equal(existsSync(join(sshd.home, 'shared_files', `.part-${run.files[0]!.fileName}`)), false)
 
-    const missing = await cli(['send', '--mapping', ws.mapping, '--pending'], {})
+    const missing = await send(['--mapping', ws.mapping, '--pending'])
     assert.equal(missing.code, 0, 'nothing pending: no connection needed')
   })
 

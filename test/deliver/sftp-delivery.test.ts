@@ -125,7 +125,7 @@ describe('SFTP delivery against a real OpenSSH sshd', () => {
   })
 
   it('a connection dropped mid-upload leaves nothing under the final name, and the retry delivers the whole file', async () => {
-    const file = dataFile(24 * 1024 * 1024)
+    const file = dataFile(32 * 1024 * 1024)
     const name = file.split('/').pop()!
     const partial = join(folder, temporaryNameOf(name))
     const target = targetFor(sshd)
@@ -145,7 +145,7 @@ describe('SFTP delivery against a real OpenSSH sshd', () => {
     try {
       const delivered = await deliverFile(target, file, folder, { retries: 2, retryDelayMs: 100 })
       await watcher
-      assert.ok(droppedAt > 0 && droppedAt < 24 * 1024 * 1024, `dropped after ${droppedAt} bytes`)
+      assert.ok(droppedAt > 0 && droppedAt < 32 * 1024 * 1024, `dropped after ${droppedAt} bytes`)
       assert.equal(finalExistedAtDrop, false)
       assert.equal(delivered.outcome, 'sent')
       assert.equal(delivered.attempts, 2)
@@ -157,7 +157,7 @@ describe('SFTP delivery against a real OpenSSH sshd', () => {
   })
 
   it('without retries a dropped upload fails as temporary, and a later send replaces the partial upload', async () => {
-    const file = dataFile(24 * 1024 * 1024)
+    const file = dataFile(32 * 1024 * 1024)
     const name = file.split('/').pop()!
     const partial = join(folder, temporaryNameOf(name))
     const watcher = (async () => {

@@ -166,7 +166,8 @@ describe('security: personal data, secrets, file modes, bound values, read-only 
     try {
       const snapshot = await source.snapshot()
       try {
-        for (const write of ["UPDATE ci_per SET language_cd = 'FRA'", 'DELETE FROM ci_bseg', 'CREATE TABLE opx_probe (x INTEGER)']) {
+        // RETURNING: the session reads rows, so a write has to look like a statement that returns some.
+        for (const write of ["UPDATE ci_per SET language_cd = 'FRA' RETURNING per_id", 'DELETE FROM ci_bseg RETURNING bseg_id', "INSERT INTO ci_per_name SELECT per_id, 99, 'x', 'N', 1 FROM ci_per RETURNING per_id"]) {
           await assert.rejects(snapshot.query(write, []), (error: unknown) => {
             assert.ok(isToolkitError(error), String(error))
             assert.match(error.message, /readonly|read-only|read only/i)
@@ -176,7 +177,7 @@ describe('security: personal data, secrets, file modes, bound values, read-only 
       } finally {
         await snapshot.close()
       }
-      await assert.rejects(source.query("UPDATE ci_per SET language_cd = 'FRA'", []), /readonly|read-only|read only/i)
+      await assert.rejects(source.query("UPDATE ci_per SET language_cd = 'FRA' RETURNING per_id", []), /readonly|read-only|read only/i)
     } finally {
       await source.close()
     }

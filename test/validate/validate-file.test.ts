@@ -276,6 +276,23 @@ describe('validateFile reports', () => {
     })
   })
 
+  it('quotes the offending value, names and addresses included, only when showPersonalData asks', async () => {
+    await withTempDir(async (dir) => {
+      const names = headerNames('full')
+      const lines = goodLines('full').map((line, i) => {
+        if (i !== 1) return line
+        const fields = line.split('\t')
+        fields[names.indexOf('business_name')] = ' Zebulon Quartermaine'
+        return fields.join('\t')
+      })
+      const path = await writeGz(dir, FULL_NAME, textOf(lines))
+      const hidden = await validateFile(path, options)
+      assert.equal(hidden.findings[0]?.examples[0]?.value, undefined)
+      const shown = await validateFile(path, { ...options, showPersonalData: true })
+      assert.equal(shown.findings[0]?.examples[0]?.value, ' Zebulon Quartermaine')
+    })
+  })
+
   it('reports a rule as not evaluated when the agreed header lacks its column', async () => {
     await withTempDir(async (dir) => {
       const columns = specColumnsOf('full', 'once').filter((c) => c.name !== 'read_cycle')

@@ -9,6 +9,7 @@ import { EXIT_CODES } from '../../errors/exit-codes.js'
 import { isToolkitError, ToolkitError } from '../../errors/toolkit-error.js'
 import { describeWindow, runIncrementalExtract, type IncrementalExtractResult } from '../../extract/run-incremental-extract.js'
 import { createSource } from '../../source/create-source.js'
+import { acceptOnDelivery } from '../../state/accept-on-delivery.js'
 import { StateStore } from '../../state/state-store.js'
 import { acquireWorkspaceLock } from '../../state/workspace-lock.js'
 import type { RunContext } from '../run-context.js'
@@ -51,6 +52,8 @@ export async function scheduledRunFlow(context: RunContext, mapping: Mapping, op
     }
     if (extracted.files.length === 0) {
       context.output.result(`run ${extracted.runId}: no new or changed rows; nothing to send`)
+      // An empty completed run still advances the state; in production mode that is its acceptance.
+      if (delivery.production && acceptEmptyRun(mapping, extracted.runId)) context.output.result(`run ${extracted.runId}: accepted (production mode)`)
     } else {
       const sent = await sendStep(context, mapping, extracted)
       summary.delivery = { files: sent.files.map(({ fileName, remotePath, bytes, outcome, attempts, production }) => ({ fileName, remotePath, bytes, outcome, attempts, production })), runsSent: sent.runsSent, runsAccepted: sent.runsAccepted }
@@ -108,6 +111,17 @@ async function sendStep(context: RunContext, mapping: Mapping, extracted: Increm
     return result
   } finally {
     await target.close()
+    state.close()
+    release()
+  }
+}
+
+function acceptEmptyRun(mapping: Mapping, runId: string): boolean {
+  const release = acquireWorkspaceLock(mapping.output.state, 'run --phase incremental (accept)')
+  const state = StateStore.open(mapping.output.state)
+  try {
+    return acceptOnDelivery(state, runId, new Date())
+  } finally {
     state.close()
     release()
   }

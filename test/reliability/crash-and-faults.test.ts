@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { StateStore } from '../../src/state/state-store.js'
+import { assertConsistentAfterCrash, extractArgs, killAt, newestContent, waitFor, type KillStage } from './crash-harness.js'
+import { DemoWorkspace, filesIn, runCli, unclearOutput, type MappingWorkspace } from './cli-workspace.js'
+
+// Faults injected into real spawned extracts: kill -9 at each stage, a full and a read-only output folder,
+// and a second extract on a busy workspace. The repeated, randomly timed kills are in crash-campaign.soak.ts.
+
+let workspace: DemoWorkspace
+let reference: string
+before(async () => {
+  workspace = new DemoWorkspace(150)
+  const ws = workspace.mapping()
+  const clean = await runCli(extractArgs(ws), { cwd: ws.folder })
+  assert.equal(clean.code, 0, clean.stderr)
+  reference = newestContent(ws.out)
+})
+after(() => workspace.dispose())
+
+const recordedRuns = (ws: MappingWorkspace) => {
+  if (!existsSync(join(ws.state, 'state.sqlite'))) return 0
+  const state = StateStore.open(ws.state)
+  try {
+    return state.runs().length
+  } finally {
+    state.close()
+  }
+}
+
+describe('kill -9 at each stage of an extract, then a rerun (spawned)', () => {
+  let ws: MappingWorkspace
+  before(() => {
+    ws = workspace.mapping()
+  })
+  const stages: KillStage[] = ['query', 'write', 'renamed', 'commit']
+  for (const stage of stages) {
+    it(`killed at stage "${stage}": no partial file under a final name, no run recorded without its files`, async () => {
+      const { killed, result } = await killAt(ws, stage)
+      assert.ok(killed, `the run was killed at stage ${stage} (it ended first: exit ${result.code}\n${result.stderr})`)
+      await assertConsistentAfterCrash(ws, `after a kill at ${stage}`)
+    })
+  }
+
+  it('the rerun completes: exit 0, the leftover .part- files are gone, the same rows as an uninterrupted run, the lock released', async () => {
+    const leftovers = filesIn(ws.out).filter((name) => name.startsWith('.part-'))
+    const rerun = await runCli(extractArgs(ws), { cwd: ws.folder })
+    assert.equal(rerun.code, 0, rerun.stderr)
+    assert.deepEqual(filesIn(ws.out).filter((name) => name.startsWith('.part-')), [], 'no temporary file is left')
+    for (const name of leftovers) assert.match(rerun.stderr, new RegExp(`removed ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, left by a run that was killed`))
+    assert.equal(newestContent(ws.out), reference, 'the rerun writes exactly what an uninterrupted run writes')
+    await assertConsistentAfterCrash(ws, 'after the rerun')
+    assert.equal(existsSync(join(ws.state, 'lock')), false, 'the workspace lock is released')
+  })
+})
+
+describe('disk full and an unwritable output folder: OUTPUT_NOT_WRITABLE, no partial file, state unchanged', () => {
+  /** Mounts a tmpfs (root only; CI runs as root in its container), or says why not. */
+  const mountTmpfs = (dir: string, options: string): string | undefined => {
+    mkdirSync(dir, { recursive: true })
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' })
+      return undefined
+    } catch (error) {
+      return `cannot mount a tmpfs here (${String((error as Error).message).split('\n')[0]})`
+    }
+  }
+  const unmount = (dir: string) => execFileSync('umount', [dir], { stdio: 'pipe' })
+
+  const expectNotWritable = async (ws: MappingWorkspace, out: string) => {
+    const before = recordedRuns(ws)
+    const result = await runCli([...extractArgs(ws), '--out', out], { cwd: ws.folder })
+    assert.equal(result.code, 74, result.stderr)
+    assert.match(result.stderr, new RegExp(`OUTPUT_NOT_WRITABLE: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    assert.equal(unclearOutput(result), undefined, result.stderr)
+    assert.deepEqual(filesIn(out), [], 'nothing is left in the output folder, under any name')
+    assert.equal(recordedRuns(ws), before, 'no run recorded')
+  }
+
+  it('an output folder that fills up (a 24 KB tmpfs) while the file is written', async (t) => {
+    const ws = workspace.mapping()
+    const small = join(ws.folder, 'small')
+    const why = mountTmpfs(small, 'size=24k,mode=0700')
+    if (why) return t.skip(why)
+    try {
+      await expectNotWritable(ws, small)
+    } finally {
+      unmount(small)
+    }
+  })
+
+  it('a read-only output folder (a read-only mount: even root cannot write)', async (t) => {
+    const ws = workspace.mapping()
+    const readOnly = join(ws.folder, 'readonly')
+    const why = mountTmpfs(readOnly, 'size=1m,ro,mode=0700')
+    if (why) return t.skip(why)
+    try {
+      await expectNotWritable(ws, readOnly)
+    } finally {
+      unmount(readOnly)
+    }
+  })
+
+  it('an output folder path that runs through a file', async () => {
+    const ws = workspace.mapping()
+    writeFileSync(join(ws.folder, 'a-file'), 'not a folder')
+    const result = await runCli([...extractArgs(ws), '--out', join(ws.folder, 'a-file', 'out')], { cwd: ws.folder })
+    assert.equal(result.code, 74, result.stderr)
+    assert.match(result.stderr, /OUTPUT_NOT_WRITABLE: .*a-file\/out/)
+    assert.equal(unclearOutput(result), undefined, result.stderr)
+    assert.equal(recordedRuns(ws), 0)
+  })
+})
+
+describe('two extracts at once on one workspace', () => {
+  it('the second exits 75 (STATE_LOCKED, "busy") and changes nothing; the first completes', async () => {
+    const ws = workspace.mapping()
+    const first = runCli(extractArgs(ws), { cwd: ws.folder })
+    assert.ok(await waitFor(() => existsSync(join(ws.state, 'lock')), 60_000), 'the first extract takes the lock')
+    const outBefore = filesIn(ws.out)
+    const second = await runCli(extractArgs(ws), { cwd: ws.folder })
+    const sample = await runCli(['extract', '--mapping', ws.file, '--phase', 'sample', '--end-date', '2026-10-15', '--sample-size', '20'], { cwd: ws.folder })
+    for (const busy of [second, sample]) {
+      assert.equal(busy.code, 75, busy.stderr)
+      assert.match(busy.stderr, /STATE_LOCKED: the workspace .* is busy: extract --phase full \(pid \d+/)
+      assert.equal(unclearOutput(busy), undefined)
+    }
+    const firstResult = await first
+    assert.equal(firstResult.code, 0, firstResult.stderr)
+    assert.equal(recordedRuns(ws), 1, 'only the first run is recorded')
+    assert.equal(filesIn(ws.out).filter((name) => name.startsWith('opwr_')).length, 1, 'one file: the first run’s')
+    assert.ok(outBefore.every((name) => !name.startsWith('opwr_')))
+  })
+})
