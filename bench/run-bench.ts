@@ -46,12 +46,19 @@ const customers = customersFor(args.rows)
 log(`bench: ${args.rows} reads wanted → ${customers} demo customers, history ${BENCH_HISTORY.from}..${BENCH_HISTORY.end}; ${args.repeat} runs each; work folder ${work}`)
 let databases: BenchDatabase[] = []
 const results: DatabaseResult[] = []
+const cleanUp = async () => {
+  const dropping = databases
+  databases = []
+  for (const database of dropping) await database.drop()
+  rmSync(work, { recursive: true, force: true })
+}
+// Interrupted (Ctrl-C stops the running child first): the PostgreSQL schema and the files still go.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)))
 try {
   databases = await loadBenchDatabases(names as BenchDatabase['name'][], customers, work, log)
   for (const database of databases) results.push(benchDatabase(database))
 } finally {
-  for (const database of databases) await database.drop()
-  rmSync(work, { recursive: true, force: true })
+  await cleanUp()
 }
 const worst = (pick: (result: DatabaseResult) => number) => Math.max(...results.map(pick))
 console.log(

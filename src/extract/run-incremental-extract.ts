@@ -93,7 +93,7 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
     const nextTimestamp = () => (lastStamp = nextFileTimestamp(now(), mapping.timezone, lastStamp))
     const continuity = new AcceptedContinuity((sp) => state.acceptedPeriods(mappingKey, sp, window.baselineBefore))
 
-    const records = sortRecords(streamReadRecords(source, mapping, filters, options.signal), {
+    const records = sortRecords(streamReadRecords(source, mapping, filters, counts, options.signal), {
       compare: compareReadRecords,
       tmpDir: options.tmpDir,
       signal: options.signal,
@@ -222,20 +222,32 @@ export function describeWindow(window: IncrementalWindow): string {
   return `changed in [${window.lower}, ${window.upper})${first}`
 }
 
-async function* streamReadRecords(source: SourceReader, mapping: Mapping, filters: readonly ReadFilter[], signal?: AbortSignal): AsyncGenerator<ReadRecord> {
-  const seen = new Set<string>()
+async function* streamReadRecords(
+  source: SourceReader,
+  mapping: Mapping,
+  filters: readonly ReadFilter[],
+  counts: ExtractCounts,
+  signal?: AbortSignal,
+): AsyncGenerator<ReadRecord> {
+  // --keys runs several filters: a read given both by key and through its account comes once (and was
+  // counted by both count queries). Each filter's rows are held apart from the earlier filters' keys.
+  const earlier = new Set<string>()
+  const track = filters.length > 1 // only a backfill: its keys are few, a window's reads are not kept in memory
   for (const filter of filters) {
     const query = buildReadQuery(mapping, source.dialect, filter)
+    const keys = new Set<string>()
+    const repeated = new Set<string>()
     for await (const row of source.stream(query.sql, query.bindings, { signal })) {
       const record = toReadRecord(row, query.fields, mapping)
-      // --keys: a read given both by key and through its account comes once.
-      if (filters.length > 1) {
-        const id = `${record[4]}\u0000${record[5]}`
-        if (seen.has(id)) continue
-        seen.add(id)
+      if (track && earlier.has(record[4])) {
+        repeated.add(record[4])
+        continue
       }
+      if (track) keys.add(record[4])
       yield record
     }
+    counts.sourceReadKeys -= repeated.size
+    for (const key of keys) earlier.add(key)
   }
 }
 

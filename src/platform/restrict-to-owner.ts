@@ -64,6 +64,15 @@ export function restrictToOwner(path: string, options: OwnerOnlyOptions = {}): v
  * creates gets owner-only access; an existing one is left as its owner set it up.
  */
 export function makeOwnerOnlyDir(path: string, options: OwnerOnlyOptions = {}): void {
-  const created = mkdirSync(path, { recursive: true, mode: 0o700 })
+  let created: string | undefined
+  try {
+    created = mkdirSync(path, { recursive: true, mode: 0o700 })
+  } catch (cause) {
+    // ENOTDIR (a file in the way), EACCES, EROFS, ENOSPC: say which folder, not a stack trace.
+    throw new ToolkitError('OUTPUT_NOT_WRITABLE', `${path}: cannot create the folder (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, {
+      cause,
+      hint: 'check the folder path in the mapping or on the command line: every part must be a folder this user may write to',
+    })
+  }
   if (created !== undefined) restrictToOwner(path, options)
 }

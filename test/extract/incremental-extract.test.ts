@@ -108,8 +108,10 @@ describe('incremental extract', () => {
     const db = new Database(database, { readonly: true })
     const [read] = db.prepare(`SELECT bseg_id FROM ci_bseg WHERE bseg_stat_flg = '50' AND end_dt BETWEEN '2026-03-01' AND '2026-03-31' ORDER BY bseg_id LIMIT 1`).all() as { bseg_id: string }[]
     const [account] = db.prepare(`SELECT sa_id, COUNT(*) AS n FROM ci_bseg WHERE bseg_stat_flg = '50' AND end_dt >= '2025-01-01' GROUP BY sa_id ORDER BY sa_id LIMIT 1`).all() as { sa_id: string; n: number }[]
+    const [ofAccount] = db.prepare(`SELECT bseg_id FROM ci_bseg WHERE sa_id = ? AND bseg_stat_flg = '50' AND end_dt >= '2025-01-01' ORDER BY bseg_id LIMIT 1`).all(account!.sa_id) as { bseg_id: string }[]
+    // One read listed twice over: by its key and through its account.
+    const backfill = await incremental(mapping, { kind: 'keys', reads: [read!.bseg_id, ofAccount!.bseg_id], accounts: [account!.sa_id] })
     db.close()
-    const backfill = await incremental(mapping, { kind: 'keys', reads: [read!.bseg_id], accounts: [account!.sa_id] })
     const written = backfill.files.flatMap((file) => rows(file.path))
     assert.ok(backfill.valid)
     assert.equal(written.filter((row) => row.includes(`\t${account!.sa_id}\t`)).length, account!.n)

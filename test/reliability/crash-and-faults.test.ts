@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -47,6 +47,7 @@ describe('kill -9 at each stage of an extract, then a rerun (spawned)', () => {
 
   it('the rerun completes: exit 0, the leftover .part- files are gone, the same rows as an uninterrupted run, the lock released', async () => {
     const leftovers = filesIn(ws.out).filter((name) => name.startsWith('.part-'))
+    assert.ok(leftovers.length > 0, 'the kill while writing left a temporary file behind')
     const rerun = await runCli(extractArgs(ws), { cwd: ws.folder })
     assert.equal(rerun.code, 0, rerun.stderr)
     assert.deepEqual(filesIn(ws.out).filter((name) => name.startsWith('.part-')), [], 'no temporary file is left')
@@ -118,8 +119,11 @@ describe('disk full and an unwritable output folder: OUTPUT_NOT_WRITABLE, no par
 describe('two extracts at once on one workspace', () => {
   it('the second exits 75 (STATE_LOCKED, "busy") and changes nothing; the first completes', async () => {
     const ws = workspace.mapping()
-    const first = runCli(extractArgs(ws), { cwd: ws.folder })
+    let holder: ChildProcess | undefined
+    const first = runCli(extractArgs(ws), { cwd: ws.folder, onSpawn: (child) => (holder = child) })
     assert.ok(await waitFor(() => existsSync(join(ws.state, 'lock')), 60_000), 'the first extract takes the lock')
+    // Paused while it holds the lock, so the others surely meet it however slow the machine is.
+    holder!.kill('SIGSTOP')
     const outBefore = filesIn(ws.out)
     const second = await runCli(extractArgs(ws), { cwd: ws.folder })
     const sample = await runCli(['extract', '--mapping', ws.file, '--phase', 'sample', '--end-date', '2026-10-15', '--sample-size', '20'], { cwd: ws.folder })
@@ -128,6 +132,7 @@ describe('two extracts at once on one workspace', () => {
       assert.match(busy.stderr, /STATE_LOCKED: the workspace .* is busy: extract --phase full \(pid \d+/)
       assert.equal(unclearOutput(busy), undefined)
     }
+    holder!.kill('SIGCONT')
     const firstResult = await first
     assert.equal(firstResult.code, 0, firstResult.stderr)
     assert.equal(recordedRuns(ws), 1, 'only the first run is recorded')

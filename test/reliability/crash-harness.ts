@@ -21,6 +21,8 @@ export type KillStage =
   | 'renamed'
   /** The state database has a rollback journal after the file was renamed: a state transaction is open. */
   | 'commit'
+  /** The process holds the workspace lock (its pid is in the lock file): send or accept is at work. */
+  | 'locked'
   /** After this many milliseconds, wherever the run is. */
   | number
 
@@ -58,6 +60,7 @@ export async function killAt(ws: MappingWorkspace, stage: KillStage, args: reado
         if (stage === 'write') return names.some((name) => name.startsWith('.part-opwr_'))
         if (stage === 'renamed') return names.some((name) => name.startsWith('opwr_'))
         if (stage === 'commit') return names.some((name) => name.startsWith('opwr_')) && existsSync(join(ws.state, 'state.sqlite-journal'))
+        if (stage === 'locked') return lockHolder(ws) === child.pid
         return false
       }
       const watchers = [ws.out, ws.state].flatMap((dir) => {
@@ -76,6 +79,14 @@ export async function killAt(ws: MappingWorkspace, stage: KillStage, args: reado
   })
   stop()
   return { killed: killed && result.signal === 'SIGKILL', result }
+}
+
+function lockHolder(ws: MappingWorkspace): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(ws.state, 'lock'), 'utf8')) as { pid: number }).pid
+  } catch {
+    return undefined
+  }
 }
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')

@@ -46,6 +46,7 @@ export function scheduleCommand(context: RunContext): CommandModule<object, Sche
         ),
     handler: (args) => {
       const { mapping } = loadMapping(args.mapping)
+      if (!mapping.delivery) context.output.log(`warning: ${mapping.file} has no delivery section: the scheduled run will fail until it has one (README "Delivery")`)
       const cadence = args.daily ? 'daily' : 'weekly'
       const now = new Date()
       const time = chooseRunTime(args.time, mapping.timezone, cadence, now)

@@ -10,6 +10,7 @@ import type {
   StreamOptions,
 } from '../source-dialect.js'
 import { toSourceText } from '../source-value.js'
+import { socketFailureOf } from '../socket-failure.js'
 import { acquirePooled, destroyPooled, releasePooled, watchConnection, type PooledConnection } from '../pooled-connection.js'
 import { connectionNumber, connectionText, sslOption } from './connection-values.js'
 
@@ -162,16 +163,9 @@ export class MysqlDialect implements SourceDialect {
   classifyError(error: unknown): SourceFailure | undefined {
     const { code, message } = error as { code?: unknown; message?: unknown }
     const text = String(message ?? '')
+    const socketFailure = socketFailureOf(code)
+    if (socketFailure) return socketFailure
     switch (code) {
-      case 'ECONNREFUSED':
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-      case 'ETIMEDOUT':
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-        return { kind: 'unreachable' }
-      case 'ECONNRESET':
-      case 'EPIPE':
       case 'PROTOCOL_CONNECTION_LOST':
       case 'ER_CONNECTION_KILLED':
       case 'ER_QUERY_INTERRUPTED':

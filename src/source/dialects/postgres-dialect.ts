@@ -11,6 +11,7 @@ import type {
   StreamOptions,
 } from '../source-dialect.js'
 import { toSourceText } from '../source-value.js'
+import { socketFailureOf } from '../socket-failure.js'
 import { acquirePooled, destroyPooled, releasePooled, watchConnection, type PooledConnection } from '../pooled-connection.js'
 import { connectionNumber, connectionText, sslOption } from './connection-values.js'
 
@@ -152,16 +153,9 @@ export class PostgresDialect implements SourceDialect {
   classifyError(error: unknown): SourceFailure | undefined {
     const { code, message } = error as { code?: unknown; message?: unknown }
     const text = String(message ?? '')
+    const socketFailure = socketFailureOf(code)
+    if (socketFailure) return socketFailure
     switch (code) {
-      case 'ECONNREFUSED':
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-      case 'ETIMEDOUT':
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-        return { kind: 'unreachable' }
-      case 'ECONNRESET':
-      case 'EPIPE':
       case '57P01': // admin_shutdown: pg_terminate_backend
       case '57P02':
       case '57P03':

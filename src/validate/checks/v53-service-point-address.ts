@@ -32,10 +32,11 @@ export const v53ServicePointAddress: Check<AddressState> = {
       state.columns.forEach((column, index) => (state.first[index] = row.field(column)))
       return
     }
-    const changed = state.columns.findIndex((column, index) => row.field(column) !== state.first[index])
-    if (changed >= 0) {
-      const column = state.columns[changed] as number
-      ctx.reportRow(row, line, column, `${ADDRESS[changed]} differs from the service point's first row; review whether the ID moved`)
+    for (let index = 0; index < state.columns.length; index++) {
+      const column = state.columns[index] as number
+      if (row.field(column) === state.first[index]) continue
+      ctx.reportRow(row, line, column, `${ADDRESS[index]} differs from the service point's first row; review whether the ID moved`)
+      return
     }
   },
 }

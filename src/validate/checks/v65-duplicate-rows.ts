@@ -10,7 +10,8 @@ interface DuplicateState {
   current: string | undefined
   currentDateTo: string | undefined
   /** The raw lines (and line numbers) of the current run of rows with this service point and `date_to`. */
-  readonly group: { readonly text: string; readonly line: number }[]
+  readonly groupTexts: string[]
+  readonly groupLines: number[]
   /** Re-reads a kept line's fields when a later row of the group is compared with it. */
   readonly earlier: Row
 }
@@ -32,7 +33,8 @@ export const v65DuplicateRows: Check<DuplicateState> = {
     columns: usageColumns(ctx),
     current: undefined,
     currentDateTo: undefined,
-    group: [],
+    groupTexts: [],
+    groupLines: [],
     earlier: new Row(),
   }),
   onRow(row, line, ctx, state) {
@@ -41,16 +43,22 @@ export const v65DuplicateRows: Check<DuplicateState> = {
     if (servicePoint !== state.current || dateTo !== state.currentDateTo) {
       state.current = servicePoint
       state.currentDateTo = dateTo
-      state.group.length = 0
-      state.group.push({ text: row.line, line })
+      state.groupTexts.length = 0
+      state.groupLines.length = 0
+      state.groupTexts.push(row.line)
+      state.groupLines.push(line)
       return
     }
-    const same = state.group.find((other) => {
-      state.earlier.reset(other.text)
+    const same = state.groupTexts.findIndex((text) => {
+      state.earlier.reset(text)
       return state.columns.every((i) => state.earlier.field(i) === row.field(i))
     })
-    if (same === undefined) state.group.push({ text: row.line, line })
-    else ctx.report({ line, servicePointId: servicePoint, message: `the row repeats line ${same.line} in every usage column` })
+    if (same < 0) {
+      state.groupTexts.push(row.line)
+      state.groupLines.push(line)
+    } else {
+      ctx.report({ line, servicePointId: servicePoint, message: `the row repeats line ${state.groupLines[same]} in every usage column` })
+    }
   },
 }
 

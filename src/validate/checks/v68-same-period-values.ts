@@ -8,7 +8,8 @@ interface SamePeriodState {
   readonly period: readonly number[]
   current: string | undefined
   currentDateTo: string | undefined
-  readonly group: { readonly text: string; readonly line: number }[]
+  readonly groupTexts: string[]
+  readonly groupLines: number[]
   readonly earlier: Row
 }
 
@@ -28,7 +29,8 @@ export const v68SamePeriodValues: Check<SamePeriodState> = {
     period: ['duration', 'usage_value', 'usage_charge'].map((name) => ctx.file.column(name)).filter((index) => index >= 0),
     current: undefined,
     currentDateTo: undefined,
-    group: [],
+    groupTexts: [],
+    groupLines: [],
     earlier: new Row(),
   }),
   onRow(row, line, ctx, state) {
@@ -37,18 +39,24 @@ export const v68SamePeriodValues: Check<SamePeriodState> = {
     if (servicePoint !== state.current || dateTo !== state.currentDateTo) {
       state.current = servicePoint
       state.currentDateTo = dateTo
-      state.group.length = 0
-      state.group.push({ text: row.line, line })
+      state.groupTexts.length = 0
+      state.groupLines.length = 0
+      state.groupTexts.push(row.line)
+      state.groupLines.push(line)
       return
     }
-    const same = state.group.find((other) => {
-      if (other.text === row.line) return false
-      state.earlier.reset(other.text)
-      return state.period.every((i) => state.earlier.field(i) === row.field(i))
-    })
-    state.group.push({ text: row.line, line })
-    if (same !== undefined && !state.group.some((other) => other.line !== line && other.text === row.line)) {
-      ctx.report({ line, servicePointId: servicePoint, message: `the row repeats the period and values of line ${same.line}; send one row` })
+    // An exact repeat of a line is V65's.
+    const repeat = state.groupTexts.includes(row.line)
+    const same = repeat
+      ? -1
+      : state.groupTexts.findIndex((text) => {
+          state.earlier.reset(text)
+          return state.period.every((i) => state.earlier.field(i) === row.field(i))
+        })
+    state.groupTexts.push(row.line)
+    state.groupLines.push(line)
+    if (same >= 0) {
+      ctx.report({ line, servicePointId: servicePoint, message: `the row repeats the period and values of line ${state.groupLines[same]}; send one row` })
     }
   },
 }
