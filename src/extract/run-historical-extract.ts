@@ -224,5 +224,7 @@ export function validationOptionsOf(mapping: Mapping, file: LayoutFile) {
     allowNonres: mapping.population !== 'res',
     specVersion: mapping.specVersion,
     allowNegativeUsage: mapping.allowNegativeUsage,
+    // File-name stamps and "today" are the utility's local time (V08, V38, V60).
+    timezone: mapping.timezone,
   })
 }

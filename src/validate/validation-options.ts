@@ -85,8 +85,9 @@ export interface ValidationOptions {
 export const DEFAULT_POPULATION = 'res'
 export const DEFAULT_SPEC_VERSION = 'v1-19-0'
 
-/** The defaults of every option, with `overrides` applied on top. */
+/** The defaults of every option, with `overrides` applied on top; `today` is taken in `overrides.timezone` (default UTC). */
 export function defaultValidationOptions(overrides: Partial<ValidationOptions> = {}): ValidationOptions {
+  const now = overrides.now ?? new Date()
   return {
     // Same default as a mapping that does not say (config/normalize-mapping.ts).
     servicePointIdInFull: 'once',
@@ -98,8 +99,8 @@ export function defaultValidationOptions(overrides: Partial<ValidationOptions> =
     rejectZeroUsage: false,
     crlf: false,
     exampleLimit: 10,
-    today: new Date().toISOString().slice(0, 10).replaceAll('-', ''),
-    now: new Date(),
+    today: localDate(now, overrides.timezone ?? 'UTC'),
+    now,
     timezone: 'UTC',
     usesOracleCcb: false,
     accountDeletionEnabled: false,
@@ -112,4 +113,11 @@ export function defaultValidationOptions(overrides: Partial<ValidationOptions> =
     showPersonalData: false,
     ...overrides,
   }
+}
+
+/** `yyyymmdd` of `now` in an IANA time zone. */
+function localDate(now: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now)
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? ''
+  return `${part('year')}${part('month')}${part('day')}`
 }
