@@ -7,10 +7,10 @@ import { checkCommand } from './commands/check.command.js'
 import { demoCommand } from './commands/demo.command.js'
 import { extractCommand } from './commands/extract.command.js'
 import { initCommand } from './commands/init.command.js'
-import { laterCommands } from './commands/later.commands.js'
 import { rejectCommand } from './commands/reject.command.js'
 import { runCommand } from './commands/run.command.js'
 import { scheduleCommand } from './commands/schedule.command.js'
+import { searchCommand } from './commands/search.command.js'
 import { sendCommand } from './commands/send.command.js'
 import { statusCommand } from './commands/status.command.js'
 import { validateCommand } from './commands/validate.command.js'
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       .command(sendCommand(context))
       .command(runCommand(context))
       .command(scheduleCommand(context))
-      .command(laterCommands(context))
+      .command(searchCommand(context))
       .demandCommand(1, 'give a command; `opower-extract --help` lists them')
       .strict()
       .recommendCommands()

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   STATE_RUN_NOT_SENT: 'usage',
   STATE_RUN_CLOSED: 'usage',
   STATE_NO_BASELINE: 'usage',
+  STATE_NOT_FOUND: 'input',
   DELIVERY_OVERDUE: 'data',
   INTERRUPTED: 'temporary',
   DELIVERY_NOT_CONFIGURED: 'config',

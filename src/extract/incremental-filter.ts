@@ -5,7 +5,7 @@ import type { SourceDialect } from '../source/source-dialect.js'
 import { addDays } from './calendar-date.js'
 import type { IncrementalWindow } from './incremental-window.js'
 import { fromClause, sqlOf, type ReadFilter, type SqlCondition } from './read-query.js'
-import { timestampParam } from './wall-clock-timestamp.js'
+import { timestampBinding } from './wall-clock-timestamp.js'
 
 /** Read dates are not bounded above in an incremental: a correction or a new bill may carry any date. */
 const NO_END = '9999-12-31'
@@ -50,12 +50,13 @@ function readWindowCondition(mapping: Mapping, dialect: SourceDialect, window: I
     })
   }
   const changed = detection.timestamp
-  const inWindow = `${changed} >= ? AND ${changed} < ?`
-  const bounds = [timestampParam(window.lower), timestampParam(window.upper)]
+  const at = dialect.timestampParam()
+  const inWindow = `${changed} >= ${at} AND ${changed} < ${at}`
+  const bounds = [timestampBinding(window.lower), timestampBinding(window.upper)]
   if (window.asOf === undefined) return { sql: inWindow, bindings: bounds }
   // First incremental after a historical as of D: reads dated after D whatever their change time.
   return {
-    sql: `(${mapping.reads.dateTo} >= ${dialect.dateParam()} OR ${changed} >= ?) AND ${changed} < ?`,
+    sql: `(${mapping.reads.dateTo} >= ${dialect.dateParam()} OR ${changed} >= ${at}) AND ${changed} < ${at}`,
     bindings: [addDays(window.asOf, 1), ...bounds],
   }
 }
@@ -68,8 +69,9 @@ function latestReadOfChangedEntities(mapping: Mapping, dialect: SourceDialect, w
   if (mapping.query.kind === 'tables' && mapping.query.where) conditions.unshift(`(${mapping.query.where})`)
   const stamps = ENTITIES.filter((entity) => entity !== 'reads').map((entity) => mapping.changeDetection[entity]?.timestamp)
   if (stamps.every((stamp) => stamp !== undefined)) {
-    conditions.push(`(${stamps.map((stamp) => `(${stamp} >= ? AND ${stamp} < ?)`).join(' OR ')})`)
-    for (let i = 0; i < stamps.length; i++) bindings.push(timestampParam(window.lower), timestampParam(window.upper))
+    const at = dialect.timestampParam()
+    conditions.push(`(${stamps.map((stamp) => `(${stamp} >= ${at} AND ${stamp} < ${at})`).join(' OR ')})`)
+    for (let i = 0; i < stamps.length; i++) bindings.push(timestampBinding(window.lower), timestampBinding(window.upper))
   }
   const order = [mapping.reads.dateTo, mapping.reads.version, mapping.reads.key].filter((e) => e !== undefined).map((e) => `${e} DESC`)
   const partition = `${sqlOf(mapping, 'service_point_id')}, ${sqlOf(mapping, 'account_id')}`

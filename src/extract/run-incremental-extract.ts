@@ -5,7 +5,7 @@ import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
 import type { Source, SourceReader, SourceSnapshot } from '../source/create-source.js'
 import { mappingKeyOf } from '../state/mapping-key.js'
 import { StateStore, type RunWindow } from '../state/state-store.js'
-import { acquireWorkspaceLock } from '../state/workspace-lock.js'
+import { acquireWorkspaceLock, type HeldWorkspaceLock } from '../state/workspace-lock.js'
 import { AcceptedContinuity } from '../validate/accepted-continuity.js'
 import { validateFile } from '../validate/validate-file.js'
 import type { Finding, ValidationReport } from '../validate/validation-report.js'
@@ -42,6 +42,8 @@ export interface IncrementalExtractOptions {
   readonly signal?: AbortSignal
   readonly now?: () => Date
   readonly log: (line: string) => void
+  /** The workspace lock when the caller already holds it (`run`, across its steps); otherwise taken and released here. */
+  readonly lock?: HeldWorkspaceLock
 }
 
 export interface IncrementalExtractResult extends HistoricalExtractResult {
@@ -58,9 +60,14 @@ export interface IncrementalExtractResult extends HistoricalExtractResult {
 export async function runIncrementalExtract(options: IncrementalExtractOptions): Promise<IncrementalExtractResult> {
   const { mapping, log } = options
   makeOwnerOnlyDir(options.outDir)
-  const release = acquireWorkspaceLock(mapping.output.state, 'extract --phase incremental', (owner) =>
-    log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
-  )
+  if (options.lock && options.lock.dir !== mapping.output.state) {
+    throw new Error(`the workspace lock held is of ${options.lock.dir}, not of ${mapping.output.state}`)
+  }
+  const release = options.lock
+    ? () => {}
+    : acquireWorkspaceLock(mapping.output.state, 'extract --phase incremental', (owner) =>
+        log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
+      )
   const state = StateStore.open(mapping.output.state)
   // Under the lock: a `.part-` file of a dead process is a killed run's leftover, never a file in progress.
   for (const name of removeStalePartFiles(options.outDir)) log(`removed ${name}, left by a run that was killed`)

@@ -27,6 +27,6 @@ export function startOfDay(date: string): string {
  * The bound as it is bound to the query: without a zero fraction, so it compares equal to a value stored
  * without one where timestamps are text (SQLite); other databases parse either form into the column's type.
  */
-export function timestampParam(text: string): string {
+export function timestampBinding(text: string): string {
   return text.replace(/\.0{1,6}$/, '').replace(/(\.\d*?)0+$/, '$1')
 }

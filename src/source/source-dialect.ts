@@ -79,6 +79,12 @@ export interface SourceDialect {
   /** A placeholder for a `YYYY-MM-DD` text parameter compared with a DATE or TIMESTAMP column. */
   dateParam(): string
   /**
+   * A placeholder for a `YYYY-MM-DD HH:MM:SS[.ffffff]` text parameter compared with a DATE or TIMESTAMP
+   * column (incremental window bounds), converted in SQL where the database would otherwise parse the
+   * text by session settings.
+   */
+  timestampParam(): string
+  /**
    * A mapping's `from.table` / `joins[].table` as it goes into SQL: quoted where a plain name could be a
    * reserved word of this database (`reads` in MySQL) without changing how the database resolves it;
    * a name the author quoted is left as written.

@@ -116,6 +116,11 @@ export interface Baseline {
   readonly last: RunRecord
 }
 
+/** The state database of a workspace state folder. */
+export function stateFilePath(dir: string): string {
+  return join(dir, 'state.sqlite')
+}
+
 // Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 const MIGRATIONS = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -163,7 +168,7 @@ export class StateStore {
   }
 
   static open(dir: string): StateStore {
-    const path = join(dir, 'state.sqlite')
+    const path = stateFilePath(dir)
     let db: Database.Database
     try {
       makeOwnerOnlyDir(dir)

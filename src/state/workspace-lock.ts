@@ -12,6 +12,27 @@ interface LockOwner {
 }
 
 /**
+ * The workspace lock taken by a command that runs several steps (`run`: extract → validate → send →
+ * accept) and passes it to each, so no other command slips in between them.
+ */
+export interface HeldWorkspaceLock {
+  /** The state folder it locks. */
+  readonly dir: string
+  readonly release: () => void
+}
+
+export function holdWorkspaceLock(dir: string, command: string, onStale: (owner: LockOwner) => void = () => {}): HeldWorkspaceLock {
+  const remove = acquireWorkspaceLock(dir, command, onStale)
+  let held = true
+  // Safe to call twice: a second call must not delete a lock another process took in between.
+  const release = () => {
+    if (held) remove()
+    held = false
+  }
+  return { dir, release }
+}
+
+/**
  * One run at a time per workspace: a lock file created exclusively. A lock left by a process that no
  * longer runs on this host is stale and taken over (the caller is told, to log it).
  */

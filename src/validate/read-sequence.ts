@@ -31,28 +31,31 @@ export class ReadSequence {
   #latestDuration = 0
   #latestValue = ''
   #latestAccount = ''
+  // Used up to the counts only (resetting an array's length costs more than the rest of a step).
   readonly #durationsAtLatestEnd: number[] = []
+  #durationCount = 0
   readonly #starts: number[] = []
+  #startCount = 0
 
   next(servicePoint: string, dayTo: number, duration: number, account: string, value: string): ReadKind {
     const start = dayTo - duration
     if (servicePoint !== this.servicePoint) {
       this.servicePoint = servicePoint
-      this.#starts.length = 0
-      this.#durationsAtLatestEnd.length = 0
+      this.#startCount = 0
+      this.#durationCount = 0
       this.#record(start, dayTo, duration, account, value)
       return 'first'
     }
     if (dayTo < this.#latestEnd) return 'unordered'
     let kind: ReadKind
-    if (dayTo === this.#latestEnd && this.#durationsAtLatestEnd.includes(duration)) kind = 'exact'
+    if (dayTo === this.#latestEnd && includes(this.#durationsAtLatestEnd, this.#durationCount, duration)) kind = 'exact'
     else if (start === this.#latestEnd) kind = 'contiguous'
     else if (start > this.#latestEnd) {
       kind = 'gap'
       this.gapFrom = this.#latestEnd
       this.gapTo = start
       this.sameAccount = account === this.#latestAccount
-    } else if (duration > this.#latestDuration && this.#starts.includes(start)) {
+    } else if (duration > this.#latestDuration && includes(this.#starts, this.#startCount, start)) {
       kind = 'extension'
       this.replacedValue = this.#latestValue
     } else kind = 'overlap'
@@ -66,12 +69,17 @@ export class ReadSequence {
   }
 
   #record(start: number, dayTo: number, duration: number, account: string, value: string): void {
-    if (dayTo !== this.#latestEnd) this.#durationsAtLatestEnd.length = 0
-    this.#durationsAtLatestEnd.push(duration)
-    this.#starts.push(start)
+    if (dayTo !== this.#latestEnd) this.#durationCount = 0
+    this.#durationsAtLatestEnd[this.#durationCount++] = duration
+    this.#starts[this.#startCount++] = start
     this.#latestEnd = dayTo
     this.#latestDuration = duration
     this.#latestValue = value
     this.#latestAccount = account
   }
+}
+
+function includes(values: readonly number[], count: number, value: number): boolean {
+  for (let i = 0; i < count; i++) if (values[i] === value) return true
+  return false
 }

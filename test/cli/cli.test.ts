@@ -22,12 +22,6 @@ describe('opower-extract command line (spawned)', () => {
     assert.match(run.stderr, /USAGE_INVALID_ARGUMENT: Unknown argument: bogus/)
   })
 
-  it('exits 3 for a command of a later version', () => {
-    const run = cli('search', '--account', '1')
-    assert.equal(run.code, 3)
-    assert.match(run.stderr, /COMMAND_NOT_AVAILABLE/)
-  })
-
   it('exits 78 on a broken mapping, with file:line and key', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'utility: DEMO\ntimezone: UTC\n')
     const run = cli('check', '--mapping', 'bad.yaml')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { StateStore } from '../../src/state/state-store.js'
@@ -37,21 +37,28 @@ describe('kill -9 at each stage of an extract, then a rerun (spawned)', () => {
     ws = workspace.mapping()
   })
   const stages: KillStage[] = ['query', 'write', 'renamed', 'commit']
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  /** The temporary files the previous kill left behind: the next run must remove them. */
+  let leftovers: string[] = []
   for (const stage of stages) {
     it(`killed at stage "${stage}": no partial file under a final name, no run recorded without its files`, async () => {
       const { killed, result } = await killAt(ws, stage)
       assert.ok(killed, `the run was killed at stage ${stage} (it ended first: exit ${result.code}\n${result.stderr})`)
       await assertConsistentAfterCrash(ws, `after a kill at ${stage}`)
+      for (const name of leftovers) {
+        assert.match(result.stderr, new RegExp(`removed ${escape(name)}, left by a run that was killed`))
+        assert.ok(!filesIn(ws.out).includes(name), `${name} was removed`)
+      }
+      leftovers = filesIn(ws.out).filter((name) => name.startsWith('.part-'))
+      if (stage === 'write') assert.ok(leftovers.length > 0, 'the kill while writing left a temporary file behind')
     })
   }
 
   it('the rerun completes: exit 0, the leftover .part- files are gone, the same rows as an uninterrupted run, the lock released', async () => {
-    const leftovers = filesIn(ws.out).filter((name) => name.startsWith('.part-'))
-    assert.ok(leftovers.length > 0, 'the kill while writing left a temporary file behind')
     const rerun = await runCli(extractArgs(ws), { cwd: ws.folder })
     assert.equal(rerun.code, 0, rerun.stderr)
     assert.deepEqual(filesIn(ws.out).filter((name) => name.startsWith('.part-')), [], 'no temporary file is left')
-    for (const name of leftovers) assert.match(rerun.stderr, new RegExp(`removed ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, left by a run that was killed`))
+    for (const name of leftovers) assert.match(rerun.stderr, new RegExp(`removed ${escape(name)}, left by a run that was killed`))
     assert.equal(newestContent(ws.out), reference, 'the rerun writes exactly what an uninterrupted run writes')
     await assertConsistentAfterCrash(ws, 'after the rerun')
     assert.equal(existsSync(join(ws.state, 'lock')), false, 'the workspace lock is released')
@@ -138,5 +145,32 @@ describe('two extracts at once on one workspace', () => {
     assert.equal(recordedRuns(ws), 1, 'only the first run is recorded')
     assert.equal(filesIn(ws.out).filter((name) => name.startsWith('opwr_')).length, 1, 'one file: the first run’s')
     assert.ok(outBefore.every((name) => !name.startsWith('opwr_')))
+  })
+
+  it('two `run`s at once: the second exits 75 (STATE_LOCKED) and changes nothing', async () => {
+    const ws = workspace.mapping((text) => `${text}\ndelivery:\n  target: local\n  local: { folder: SERVER }\n  retries: 0\n  archive: ARCHIVE\n`)
+    const server = join(ws.folder, 'server')
+    mkdirSync(join(server, 'shared_files'), { recursive: true })
+    mkdirSync(join(server, 'Uploads'))
+    writeFileSync(ws.file, readFileSync(ws.file, 'utf8').replace('SERVER', server).replace('ARCHIVE', join(ws.folder, 'archive')))
+    // An accepted full historical is the baseline `run` continues from.
+    for (const args of [extractArgs(ws), ['send', '--mapping', ws.file, '--pending'], ['accept', 'full-0001', '--mapping', ws.file]]) {
+      const step = await runCli(args, { cwd: ws.folder })
+      assert.equal(step.code, 0, `${args.join(' ')}: ${step.stderr}`)
+    }
+    const runArgs = ['run', '--mapping', ws.file, '--phase', 'incremental', '--end-date', '2026-10-31']
+    let holder: ChildProcess | undefined
+    const first = runCli(runArgs, { cwd: ws.folder, onSpawn: (child) => (holder = child) })
+    assert.ok(await waitFor(() => existsSync(join(ws.state, 'lock')), 60_000), 'the first run takes the lock')
+    holder!.kill('SIGSTOP')
+    const runsBefore = recordedRuns(ws)
+    const second = await runCli(runArgs, { cwd: ws.folder })
+    assert.equal(second.code, 75, second.stderr)
+    assert.match(second.stderr, /STATE_LOCKED: the workspace .* is busy/)
+    assert.equal(recordedRuns(ws), runsBefore, 'the second run recorded nothing')
+    holder!.kill('SIGCONT')
+    const firstResult = await first
+    assert.notEqual(firstResult.code, 75, firstResult.stderr)
+    assert.equal(unclearOutput(firstResult), undefined, firstResult.stderr)
   })
 })

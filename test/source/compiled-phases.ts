@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { loadMapping } from '../../src/config/load-mapping.js'
 import type { Mapping } from '../../src/config/mapping.js'
 import { historicalWindow } from '../../src/extract/extract-window.js'
+import { incrementalFilters } from '../../src/extract/incremental-filter.js'
+import type { IncrementalWindow } from '../../src/extract/incremental-window.js'
 import { buildPremiseQuery, buildReadCountQuery, buildReadQuery } from '../../src/extract/read-query.js'
 import type { SourceDialect } from '../../src/source/source-dialect.js'
 
@@ -34,7 +36,7 @@ export function premiseIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(5_000_000_000 + i * 7))
 }
 
-/** Every statement the sample and full historical phases send for `mapping`, built for `dialect`. */
+/** Every statement the sample, full historical and incremental phases send for `mapping`, built for `dialect`. */
 export function compiledPhases(mapping: Mapping, dialect: SourceDialect, premisesPerQuery: number): PhaseStatement[] {
   const window = historicalWindow({ endDate: '2026-10-15', from: undefined, launchDate: mapping.launchDate })
   const full = { from: window.from, toExclusive: window.toExclusive }
@@ -46,9 +48,23 @@ export function compiledPhases(mapping: Mapping, dialect: SourceDialect, premise
     statement('sample: reads', buildReadQuery(mapping, dialect, sample)),
     statement('full: count', buildReadCountQuery(mapping, dialect, full)),
     statement('full: reads', buildReadQuery(mapping, dialect, full)),
+    ...incrementalStatements('incremental', { ...INCREMENTAL, asOf: undefined }),
+    ...incrementalStatements('first incremental after a historical as of D', { ...INCREMENTAL, asOf: window.end }),
     statement('clock', { sql: dialect.currentTimestampQuery(), bindings: [] }),
   ]
+
+  function incrementalStatements(phase: string, incremental: IncrementalWindow): PhaseStatement[] {
+    return incrementalFilters(mapping, dialect, incremental).map((filter) => statement(`${phase}: reads`, buildReadQuery(mapping, dialect, filter)))
+  }
 }
+
+const INCREMENTAL = {
+  kind: 'incremental',
+  historyFrom: '2024-10-16',
+  lower: '2026-11-20 06:00:00.25',
+  upper: '2026-11-29 23:00:00',
+  baselineBefore: 2,
+} as const
 
 /** Text of `sql` outside quoted strings, quoted identifiers and comments. */
 export function outsideLiterals(sql: string): string {

@@ -74,6 +74,17 @@ describe('mssql dialect (no live server): SQL of every extract phase', () => {
     assert.equal(dialect.toNative(query.sql, query.bindings).placeholders, 1)
   })
 
+  it('binds every incremental window bound through the conversion, in both incremental phases', () => {
+    const incremental = statements.filter((statement) => statement.phase.includes('incremental'))
+    assert.ok(incremental.length >= 2)
+    for (const { phase, sql, bindings } of incremental) {
+      const native = dialect.toNative(sql, bindings).sql
+      const bounds = bindings.filter((value) => /^\d{4}-\d{2}-\d{2} \d{2}:/.test(String(value))).length
+      assert.ok(bounds >= 2, phase)
+      assert.equal([...native.matchAll(/CONVERT\(datetime2\(7\), @p\d+, 121\)/g)].length, bounds, `${phase}: every timestamp bound is converted in SQL`)
+    }
+  })
+
   it('converts an incremental window bound in SQL from text (style 121), so DATETIME columns never parse six fractional digits', () => {
     const sql = `SELECT 1 FROM CI_BSEG bs WHERE bs.STAT_CHG_DTTM >= ${dialect.timestampParam()}`
     assert.equal(dialect.toNative(sql, ['2026-11-20 06:00:00.123456']).sql, 'SELECT 1 FROM CI_BSEG bs WHERE bs.STAT_CHG_DTTM >= CONVERT(datetime2(7), @p0, 121)')
@@ -207,8 +218,8 @@ source:
       await assert.rejects(source.query('SELECT 1', []), (error: unknown) => {
         assert.ok(error instanceof ToolkitError)
         assert.equal(error.code, 'SOURCE_CONNECT_FAILED')
-        assert.match(error.message, new RegExp(`source\\.connection: cannot reach the mssql database \\(127\\.0\\.0\\.1:${port}/CCB\\)`))
-        assert.match(error.message, new RegExp(`Failed to connect to 127\\.0\\.0\\.1:${port}`))
+        assert.match(error.message, new RegExp(`source\.connection: cannot reach the mssql database \(127\.0\.0\.1:${port}/CCB\)`))
+        assert.match(error.message, new RegExp(`Failed to connect to 127\.0\.0\.1:${port}`))
         assert.doesNotMatch(error.message, /secret/)
         return true
       })

@@ -93,6 +93,17 @@ describe('oracle dialect (no live server): SQL of every extract phase', () => {
     for (const { bindings } of statements) assert.ok(bindings.every((value) => typeof value === 'string'), 'every bind is text, never a JS Date')
   })
 
+  it('binds every incremental window bound through the conversion, in both incremental phases', () => {
+    const incremental = statements.filter((statement) => statement.phase.includes('incremental'))
+    assert.ok(incremental.length >= 2)
+    for (const { phase, sql, bindings } of incremental) {
+      const native = dialect.toNative(sql, bindings).sql
+      const bounds = bindings.filter((value) => /^\d{4}-\d{2}-\d{2} \d{2}:/.test(String(value))).length
+      assert.ok(bounds >= 2, phase)
+      assert.equal([...native.matchAll(/TO_TIMESTAMP\(:\d+, 'YYYY-MM-DD HH24:MI:SS\.FF'\)/g)].length, bounds, `${phase}: every timestamp bound is converted in SQL`)
+    }
+  })
+
   it('converts an incremental window bound in SQL from text, never through the session NLS format', () => {
     const sql = `SELECT 1 FROM CI_BSEG bs WHERE bs.STAT_CHG_DTTM >= ${dialect.timestampParam()} AND bs.STAT_CHG_DTTM < ${dialect.timestampParam()}`
     assert.equal(
@@ -210,7 +221,7 @@ source:
       await assert.rejects(source.query('SELECT 1 FROM DUAL', []), (error: unknown) => {
         assert.ok(error instanceof ToolkitError)
         assert.equal(error.code, 'SOURCE_CONNECT_FAILED')
-        assert.match(error.message, new RegExp(`source\\.connection: cannot reach the oracle database \\(127\\.0\\.0\\.1:${port}/CCBPRD`))
+        assert.match(error.message, new RegExp(`source\.connection: cannot reach the oracle database \(127\.0\.0\.1:${port}/CCBPRD`))
         assert.match(error.message, /NJS-503/)
         assert.doesNotMatch(error.message, /secret/)
         return true

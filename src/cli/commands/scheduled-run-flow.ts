@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Mapping } from '../../config/mapping.js'
 import { createDeliveryTarget } from '../../deliver/create-delivery-target.js'
 import { runFailureHook } from '../../deliver/run-failure-hook.js'
@@ -11,7 +10,7 @@ import { describeWindow, runIncrementalExtract, type IncrementalExtractResult } 
 import { createSource } from '../../source/create-source.js'
 import { acceptOnDelivery } from '../../state/accept-on-delivery.js'
 import { StateStore } from '../../state/state-store.js'
-import { acquireWorkspaceLock } from '../../state/workspace-lock.js'
+import { holdWorkspaceLock, type HeldWorkspaceLock } from '../../state/workspace-lock.js'
 import type { RunContext } from '../run-context.js'
 
 export interface ScheduledRunOptions {
@@ -24,7 +23,9 @@ export interface ScheduledRunOptions {
  * schedulers. Nothing is sent when the extract fails validation or rejects too many rows. A JSON summary
  * (counts, files, window, the error code on failure; no names, addresses or secrets) is written either way,
  * and the mapping's `on_failure` command is started on failure. The error then reaches `cli/main.ts`,
- * which sets the exit code.
+ * which sets the exit code. One workspace lock is held from the extract to the acceptance, so no `send`,
+ * `accept`, `reject` or extract can change the state between the steps; it is released before
+ * `on_failure` starts, so the hook may run commands on the workspace.
  */
 export async function scheduledRunFlow(context: RunContext, mapping: Mapping, options: ScheduledRunOptions): Promise<void> {
   const delivery = mapping.delivery
@@ -33,33 +34,15 @@ export async function scheduledRunFlow(context: RunContext, mapping: Mapping, op
   }
   const startedAt = new Date().toISOString()
   const summary: Record<string, unknown> = { command: 'run', phase: 'incremental', mapping: mapping.file, startedAt }
-  // Serialises scheduled runs; the extract and send steps below each hold the workspace lock while they work.
-  const releaseRun = acquireWorkspaceLock(join(mapping.output.state, 'run'), 'run --phase incremental', (owner) =>
-    context.output.log(`taking over a stale run lock of pid ${owner.pid} (since ${owner.started})`),
+  // Taken before the try: a run locked out by another one fails fast and leaves its summary and state alone.
+  const lock = holdWorkspaceLock(mapping.output.state, 'run --phase incremental', (owner) =>
+    context.output.log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
   )
   try {
-    const extracted = await extractStep(context, mapping, options.endDate)
-    summary.extract = extractSummary(extracted)
-    if (extracted.counts.rejected > mapping.maxRejects) {
-      throw new ToolkitError('REJECTS_OVER_LIMIT', `${extracted.counts.rejected} rows were rejected (max_rejects ${mapping.maxRejects}); nothing was sent; see ${extracted.rejectsFile}`, {
-        hint: 'fix the data or the mapping, or raise max_rejects if the Delivery Team agrees',
-      })
-    }
-    if (!extracted.valid) {
-      throw new ToolkitError('VALIDATION_FAILED', `run ${extracted.runId} does not pass validation or continuity; nothing was sent`, {
-        hint: '`opower-extract validate` on the files shows each rule with examples; fix the data or mapping, the next run repeats the window',
-      })
-    }
-    if (extracted.files.length === 0) {
-      context.output.result(`run ${extracted.runId}: no new or changed rows; nothing to send`)
-      // An empty completed run still advances the state; in production mode that is its acceptance.
-      if (delivery.production && acceptEmptyRun(mapping, extracted.runId)) context.output.result(`run ${extracted.runId}: accepted (production mode)`)
-    } else {
-      const sent = await sendStep(context, mapping, extracted)
-      summary.delivery = { files: sent.files.map(({ fileName, remotePath, bytes, outcome, attempts, production }) => ({ fileName, remotePath, bytes, outcome, attempts, production })), runsSent: sent.runsSent, runsAccepted: sent.runsAccepted }
-    }
+    await runSteps(context, mapping, options, lock, summary)
     summary.outcome = 'ok'
   } catch (error) {
+    lock.release()
     const code = isToolkitError(error) ? error.code : 'INTERNAL'
     const exitCode = isToolkitError(error) ? EXIT_CODES[categoryOf(error.code)] : EXIT_CODES.internal
     Object.assign(summary, { outcome: 'failed', errorCode: code, exitCode, message: (error as Error).message })
@@ -69,13 +52,42 @@ export async function scheduledRunFlow(context: RunContext, mapping: Mapping, op
     }
     throw error
   } finally {
-    releaseRun()
+    lock.release()
   }
   summary.finishedAt = new Date().toISOString()
   writeSummary(options.summaryFile, summary)
 }
 
-async function extractStep(context: RunContext, mapping: Mapping, endDate: string | undefined): Promise<IncrementalExtractResult> {
+async function runSteps(context: RunContext, mapping: Mapping, options: ScheduledRunOptions, lock: HeldWorkspaceLock, summary: Record<string, unknown>): Promise<void> {
+  const delivery = mapping.delivery!
+  const extracted = await extractStep(context, mapping, options.endDate, lock)
+  summary.extract = extractSummary(extracted)
+  if (extracted.counts.rejected > mapping.maxRejects) {
+    throw new ToolkitError('REJECTS_OVER_LIMIT', `${extracted.counts.rejected} rows were rejected (max_rejects ${mapping.maxRejects}); nothing was sent; see ${extracted.rejectsFile}`, {
+      hint: 'fix the data or the mapping, or raise max_rejects if the Delivery Team agrees',
+    })
+  }
+  if (!extracted.valid) {
+    throw new ToolkitError('VALIDATION_FAILED', `run ${extracted.runId} does not pass validation or continuity; nothing was sent`, {
+      hint: '`opower-extract validate` on the files shows each rule with examples; fix the data or mapping, the next run repeats the window',
+    })
+  }
+  const state = StateStore.open(mapping.output.state)
+  try {
+    if (extracted.files.length === 0) {
+      context.output.result(`run ${extracted.runId}: no new or changed rows; nothing to send`)
+      // An empty completed run still advances the state; in production mode that is its acceptance.
+      if (delivery.production && acceptOnDelivery(state, extracted.runId, new Date())) context.output.result(`run ${extracted.runId}: accepted (production mode)`)
+    } else {
+      const sent = await sendStep(context, mapping, state, extracted)
+      summary.delivery = { files: sent.files.map(({ fileName, remotePath, bytes, outcome, attempts, production }) => ({ fileName, remotePath, bytes, outcome, attempts, production })), runsSent: sent.runsSent, runsAccepted: sent.runsAccepted }
+    }
+  } finally {
+    state.close()
+  }
+}
+
+async function extractStep(context: RunContext, mapping: Mapping, endDate: string | undefined, lock: HeldWorkspaceLock): Promise<IncrementalExtractResult> {
   const source = createSource(mapping, { env: context.env })
   try {
     const result = await runIncrementalExtract({
@@ -86,6 +98,7 @@ async function extractStep(context: RunContext, mapping: Mapping, endDate: strin
       tmpDir: context.tmpDir,
       signal: context.abort.signal,
       log: context.output.log,
+      lock,
     })
     context.output.result(`run ${result.runId}: window ${describeWindow(result.window)}, ${result.counts.written} rows in ${result.files.length} file(s), ${result.valid ? 'valid' : 'NOT valid'}`)
     return result
@@ -94,9 +107,7 @@ async function extractStep(context: RunContext, mapping: Mapping, endDate: strin
   }
 }
 
-async function sendStep(context: RunContext, mapping: Mapping, extracted: IncrementalExtractResult): Promise<SendResult> {
-  const release = acquireWorkspaceLock(mapping.output.state, 'run --phase incremental (send)')
-  const state = StateStore.open(mapping.output.state)
+async function sendStep(context: RunContext, mapping: Mapping, state: StateStore, extracted: IncrementalExtractResult): Promise<SendResult> {
   const target = createDeliveryTarget(mapping.delivery!, { env: context.env, baseDir: mapping.dir }, mapping.file)
   try {
     const files = await Promise.all(extracted.files.map((file) => fileToSend(state, file.path)))
@@ -111,19 +122,6 @@ async function sendStep(context: RunContext, mapping: Mapping, extracted: Increm
     return result
   } finally {
     await target.close()
-    state.close()
-    release()
-  }
-}
-
-function acceptEmptyRun(mapping: Mapping, runId: string): boolean {
-  const release = acquireWorkspaceLock(mapping.output.state, 'run --phase incremental (accept)')
-  const state = StateStore.open(mapping.output.state)
-  try {
-    return acceptOnDelivery(state, runId, new Date())
-  } finally {
-    state.close()
-    release()
   }
 }
 

@@ -93,6 +93,11 @@ export class MysqlDialect implements SourceDialect {
     return '?'
   }
 
+  timestampParam(): string {
+    // Text compares with the column in its own type (text timestamps in SQLite compare as text).
+    return '?'
+  }
+
   quoteTable(name: string): string {
     // Backticks change nothing about how MySQL resolves a name (its case rules stay) but let a table be
     // called `reads`, a reserved word here. Parts the author quoted are kept as written.

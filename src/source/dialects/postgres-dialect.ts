@@ -100,6 +100,11 @@ export class PostgresDialect implements SourceDialect {
     return '?'
   }
 
+  timestampParam(): string {
+    // Text compares with the column in its own type (text timestamps in SQLite compare as text).
+    return '?'
+  }
+
   quoteTable(name: string): string {
     // Unchanged: quoting would make the name case-sensitive (PostgreSQL folds unquoted names to lower case).
     return name

@@ -44,6 +44,11 @@ export class SqliteDialect implements SourceDialect {
     return '?'
   }
 
+  timestampParam(): string {
+    // Text compares with the column in its own type (text timestamps in SQLite compare as text).
+    return '?'
+  }
+
   quoteTable(name: string): string {
     return name
   }

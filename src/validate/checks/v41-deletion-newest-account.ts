@@ -56,6 +56,6 @@ function finish(ctx: CheckContext, state: NewestState): void {
       })
     }
   }
-  state.flagged.length = 0
+  if (state.flagged.length > 0) state.flagged.length = 0
   state.latestActive = ''
 }

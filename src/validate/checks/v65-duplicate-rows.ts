@@ -10,8 +10,10 @@ interface DuplicateState {
   current: string | undefined
   currentDateTo: string | undefined
   /** The raw lines (and line numbers) of the current run of rows with this service point and `date_to`. */
+  /** The first `groupSize` entries are the group (entries past it are stale: resetting a length is slow). */
   readonly groupTexts: string[]
   readonly groupLines: number[]
+  groupSize: number
   /** Re-reads a kept line's fields when a later row of the group is compared with it. */
   readonly earlier: Row
 }
@@ -35,6 +37,7 @@ export const v65DuplicateRows: Check<DuplicateState> = {
     currentDateTo: undefined,
     groupTexts: [],
     groupLines: [],
+    groupSize: 0,
     earlier: new Row(),
   }),
   onRow(row, line, ctx, state) {
@@ -43,19 +46,19 @@ export const v65DuplicateRows: Check<DuplicateState> = {
     if (servicePoint !== state.current || dateTo !== state.currentDateTo) {
       state.current = servicePoint
       state.currentDateTo = dateTo
-      state.groupTexts.length = 0
-      state.groupLines.length = 0
-      state.groupTexts.push(row.line)
-      state.groupLines.push(line)
+      state.groupTexts[0] = row.line
+      state.groupLines[0] = line
+      state.groupSize = 1
       return
     }
-    const same = state.groupTexts.findIndex((text) => {
-      state.earlier.reset(text)
-      return state.columns.every((i) => state.earlier.field(i) === row.field(i))
-    })
+    let same = -1
+    for (let k = 0; k < state.groupSize && same < 0; k++) {
+      state.earlier.reset(state.groupTexts[k] as string)
+      if (state.columns.every((i) => state.earlier.field(i) === row.field(i))) same = k
+    }
     if (same < 0) {
-      state.groupTexts.push(row.line)
-      state.groupLines.push(line)
+      state.groupTexts[state.groupSize] = row.line
+      state.groupLines[state.groupSize++] = line
     } else {
       ctx.report({ line, servicePointId: servicePoint, message: `the row repeats line ${state.groupLines[same]} in every usage column` })
     }

@@ -8,8 +8,10 @@ interface SamePeriodState {
   readonly period: readonly number[]
   current: string | undefined
   currentDateTo: string | undefined
+  /** The first `groupSize` entries are the group (entries past it are stale: resetting a length is slow). */
   readonly groupTexts: string[]
   readonly groupLines: number[]
+  groupSize: number
   readonly earlier: Row
 }
 
@@ -31,6 +33,7 @@ export const v68SamePeriodValues: Check<SamePeriodState> = {
     currentDateTo: undefined,
     groupTexts: [],
     groupLines: [],
+    groupSize: 0,
     earlier: new Row(),
   }),
   onRow(row, line, ctx, state) {
@@ -39,22 +42,21 @@ export const v68SamePeriodValues: Check<SamePeriodState> = {
     if (servicePoint !== state.current || dateTo !== state.currentDateTo) {
       state.current = servicePoint
       state.currentDateTo = dateTo
-      state.groupTexts.length = 0
-      state.groupLines.length = 0
-      state.groupTexts.push(row.line)
-      state.groupLines.push(line)
+      state.groupTexts[0] = row.line
+      state.groupLines[0] = line
+      state.groupSize = 1
       return
     }
     // An exact repeat of a line is V65's.
-    const repeat = state.groupTexts.includes(row.line)
-    const same = repeat
-      ? -1
-      : state.groupTexts.findIndex((text) => {
-          state.earlier.reset(text)
-          return state.period.every((i) => state.earlier.field(i) === row.field(i))
-        })
-    state.groupTexts.push(row.line)
-    state.groupLines.push(line)
+    let repeat = false
+    for (let k = 0; k < state.groupSize; k++) if (state.groupTexts[k] === row.line) repeat = true
+    let same = -1
+    for (let k = 0; k < state.groupSize && same < 0 && !repeat; k++) {
+      state.earlier.reset(state.groupTexts[k] as string)
+      if (state.period.every((i) => state.earlier.field(i) === row.field(i))) same = k
+    }
+    state.groupTexts[state.groupSize] = row.line
+    state.groupLines[state.groupSize++] = line
     if (same >= 0) {
       ctx.report({ line, servicePointId: servicePoint, message: `the row repeats the period and values of line ${state.groupLines[same]}; send one row` })
     }
