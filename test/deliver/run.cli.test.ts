@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { StateStore } from '../../src/state/state-store.js'
@@ -136,5 +137,58 @@ describe('run --phase incremental (spawned)', () => {
     const summary = JSON.parse(readFileSync(ws.summary, 'utf8'))
     assert.equal(summary.errorCode, 'SFTP_CONNECT_FAILED')
     assert.equal(statusOf(ws.state, summary.extract.runId), 'generated', 'the state does not advance')
+  })
+
+  it('holds the workspace lock from extract to send: a second run, extract or accept meanwhile exits 75 and changes nothing', async () => {
+    // An SSH server that accepts and never answers keeps the first run in its send step, after its extract.
+    const sockets: Socket[] = []
+    const server = createServer((socket) => sockets.push(socket))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as { port: number }).port
+    try {
+      const ws = await acceptedWorkspace(
+        ['target: sftp', 'sftp:', '  host: 127.0.0.1', `  port: ${port}`, '  user: nobody', '  private_key: ${file:DIR/key}', `  host_key: "SHA256:${'A'.repeat(43)}"`, '  timeout_seconds: 60', 'retries: 0'].join('\n'),
+      )
+      writeFileSync(join(ws.dir, 'key'), 'not a key, never read: the server never answers\n')
+      const first = spawn(process.execPath, [BIN, 'run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
+      let firstOut = ''
+      first.stdout.on('data', (chunk) => (firstOut += chunk))
+      const firstExit = new Promise<number | null>((resolve) => first.on('close', resolve))
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (/run incremental-\d+: window/.test(firstOut) && sockets.length > 0) resolve(clearInterval(poll))
+        }, 50)
+      })
+      const outDir = join(dirname(ws.mapping), 'out')
+      const files = readdirSync(outDir).sort()
+      const lockFile = readFileSync(join(ws.state, 'lock'), 'utf8')
+
+      const secondSummary = join(ws.dir, 'second-summary.json')
+      const second = await cli(['run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', secondSummary])
+      assert.equal(second.code, 75, second.stderr)
+      assert.match(second.stderr, /STATE_LOCKED: the workspace .* is busy: run --phase incremental \(pid \d+/)
+      assert.equal(existsSync(secondSummary), false, 'a run locked out writes no summary')
+      const extract = await cli(['extract', '--mapping', ws.mapping, '--phase', 'incremental'])
+      assert.equal(extract.code, 75, extract.stderr)
+      assert.match(extract.stderr, /STATE_LOCKED/)
+      const runId = /run (incremental-\d+): window/.exec(firstOut)![1]!
+      const accept = await cli(['accept', runId, '--mapping', ws.mapping])
+      assert.equal(accept.code, 75, accept.stderr)
+      assert.deepEqual(readdirSync(outDir).sort(), files, 'no file written or removed')
+      assert.equal(readFileSync(join(ws.state, 'lock'), 'utf8'), lockFile, 'the first run still holds the lock')
+
+      for (const socket of sockets) socket.destroy()
+      assert.equal(await firstExit, 75)
+      assert.equal(existsSync(join(ws.state, 'lock')), false, 'released when the run ends')
+      const state = StateStore.open(ws.state)
+      try {
+        assert.deepEqual(state.runs().map((run) => `${run.runId} ${run.status}`), [`full-0001 accepted`, `${runId} generated`], 'only the first run recorded one')
+      } finally {
+        state.close()
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      server.close()
+    }
   })
 })

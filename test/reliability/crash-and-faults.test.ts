@@ -123,23 +123,32 @@ describe('disk full and an unwritable output folder: OUTPUT_NOT_WRITABLE, no par
   })
 })
 
+/** Pauses `child` (it keeps the lock it holds) while `body` runs, so the others surely meet it however slow the machine is. */
+async function whilePaused(child: ChildProcess, body: () => Promise<void>): Promise<void> {
+  child.kill('SIGSTOP')
+  try {
+    await body()
+  } finally {
+    child.kill('SIGCONT')
+  }
+}
+
 describe('two extracts at once on one workspace', () => {
   it('the second exits 75 (STATE_LOCKED, "busy") and changes nothing; the first completes', async () => {
     const ws = workspace.mapping()
     let holder: ChildProcess | undefined
     const first = runCli(extractArgs(ws), { cwd: ws.folder, onSpawn: (child) => (holder = child) })
     assert.ok(await waitFor(() => existsSync(join(ws.state, 'lock')), 60_000), 'the first extract takes the lock')
-    // Paused while it holds the lock, so the others surely meet it however slow the machine is.
-    holder!.kill('SIGSTOP')
     const outBefore = filesIn(ws.out)
-    const second = await runCli(extractArgs(ws), { cwd: ws.folder })
-    const sample = await runCli(['extract', '--mapping', ws.file, '--phase', 'sample', '--end-date', '2026-10-15', '--sample-size', '20'], { cwd: ws.folder })
-    for (const busy of [second, sample]) {
-      assert.equal(busy.code, 75, busy.stderr)
-      assert.match(busy.stderr, /STATE_LOCKED: the workspace .* is busy: extract --phase full \(pid \d+/)
-      assert.equal(unclearOutput(busy), undefined)
-    }
-    holder!.kill('SIGCONT')
+    await whilePaused(holder!, async () => {
+      const second = await runCli(extractArgs(ws), { cwd: ws.folder })
+      const sample = await runCli(['extract', '--mapping', ws.file, '--phase', 'sample', '--end-date', '2026-10-15', '--sample-size', '20'], { cwd: ws.folder })
+      for (const busy of [second, sample]) {
+        assert.equal(busy.code, 75, busy.stderr)
+        assert.match(busy.stderr, /STATE_LOCKED: the workspace .* is busy: extract --phase full \(pid \d+/)
+        assert.equal(unclearOutput(busy), undefined)
+      }
+    })
     const firstResult = await first
     assert.equal(firstResult.code, 0, firstResult.stderr)
     assert.equal(recordedRuns(ws), 1, 'only the first run is recorded')
@@ -162,13 +171,13 @@ describe('two extracts at once on one workspace', () => {
     let holder: ChildProcess | undefined
     const first = runCli(runArgs, { cwd: ws.folder, onSpawn: (child) => (holder = child) })
     assert.ok(await waitFor(() => existsSync(join(ws.state, 'lock')), 60_000), 'the first run takes the lock')
-    holder!.kill('SIGSTOP')
-    const runsBefore = recordedRuns(ws)
-    const second = await runCli(runArgs, { cwd: ws.folder })
-    assert.equal(second.code, 75, second.stderr)
-    assert.match(second.stderr, /STATE_LOCKED: the workspace .* is busy/)
-    assert.equal(recordedRuns(ws), runsBefore, 'the second run recorded nothing')
-    holder!.kill('SIGCONT')
+    await whilePaused(holder!, async () => {
+      const runsBefore = recordedRuns(ws)
+      const second = await runCli(runArgs, { cwd: ws.folder })
+      assert.equal(second.code, 75, second.stderr)
+      assert.match(second.stderr, /STATE_LOCKED: the workspace .* is busy/)
+      assert.equal(recordedRuns(ws), runsBefore, 'the second run recorded nothing')
+    })
     const firstResult = await first
     assert.notEqual(firstResult.code, 75, firstResult.stderr)
     assert.equal(unclearOutput(firstResult), undefined, firstResult.stderr)

@@ -54,7 +54,7 @@ describe(`crash campaign: ${KILLS} kill -9 of extract at random moments`, () => 
         assert.deepEqual(filesIn(ws.out).filter((name) => name.startsWith('.part-')), [])
       }
     }
-    console.log(`# extract: ${killed} of ${KILLS} runs killed mid-way (the rest finished first), every check held`)
+    console.log(`# extract: ${killed} of ${KILLS} runs killed before they finished, every check held`)
     assert.ok(killed >= KILLS / 2, `${killed} of ${KILLS} kills landed`)
   })
 })
@@ -100,7 +100,7 @@ describe(`crash campaign: kill -9 of send (local folder target) and accept at ra
         state.close()
       }
     }
-    console.log(`# send: ${killed} of ${rounds} sends killed mid-way, every check held`)
+    console.log(`# send: ${killed} of ${rounds} sends killed before they finished, every check held`)
   })
 
   it('accept: a killed accept leaves the run sent or accepted, never in between; the rerun accepts it', async () => {
@@ -127,6 +127,6 @@ describe(`crash campaign: kill -9 of send (local folder target) and accept at ra
         final.close()
       }
     }
-    console.log(`# accept: ${killed} of ${Math.min(runs.length, KILLS)} accepts killed mid-way, every check held`)
+    console.log(`# accept: ${killed} of ${Math.min(runs.length, KILLS)} accepts killed before they finished, every check held`)
   })
 })

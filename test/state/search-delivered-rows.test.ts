@@ -141,18 +141,25 @@ describe('search on a state of millions of rows', () => {
     const db = new Database(stateFilePath(dir))
     db.pragma('journal_mode = OFF')
     db.pragma('synchronous = OFF')
+    db.pragma('cache_size = -65536')
+    // The state's own indexes, built once after the insert (3 times faster than updating them row by row).
+    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'run_reads' AND sql IS NOT NULL`).all() as { name: string; sql: string }[]
+    assert.equal(indexes.length, 4)
     db.transaction(() => {
+      for (const index of indexes) db.exec(`DROP INDEX ${index.name}`)
       db.prepare(
         `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
          INSERT INTO runs (run_id, phase, mapping_file, created_at, window_from, window_to, status, summary, seq, mapping_key)
          SELECT printf('incremental-%04d', i), 'incremental', 'm.yaml', '2026-01-01', '', '', CASE WHEN i % 10 = 0 THEN 'rejected' ELSE 'accepted' END, '{}', i, 'dem_res' FROM n`,
       ).run(RUNS)
-      // 100,000 service points of 30 reads each, one read per run of its block; account = service point / 2, customer = / 4.
+      // 100,000 service points of 30 reads each, one read per run of its block; 2 service points per account, 4 per customer.
+      // Zero-padded keys arrive in key order, so the insert appends to the B-trees.
       db.prepare(
         `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-         INSERT INTO run_reads SELECT 1 + (i % ${RUNS}), 'R' || i, 'h', printf('opwr_%04d.gz', 1 + (i % ${RUNS})), 2 + i / ${RUNS},
-           'SP' || (i / 30), 'A' || (i / 60), 'C' || (i / 120), '2026-01-01', 30 FROM n`,
+         INSERT INTO run_reads SELECT 1 + (i % ${RUNS}), printf('R%08d', i), 'h', printf('opwr_%04d.gz', 1 + (i % ${RUNS})), 2 + i / ${RUNS},
+           printf('SP%06d', i / 30), printf('A%06d', i / 60), printf('C%06d', i / 120), '2026-01-01', 30 FROM n`,
       ).run(ROWS)
+      for (const index of indexes) db.exec(index.sql)
     })()
     db.close()
   })
@@ -171,7 +178,7 @@ describe('search on a state of millions of rows', () => {
     } finally {
       db.close()
     }
-    for (const [by, id, reads] of [['account', 'A31337', 60], ['customer', 'C15000', 120], ['service-point', 'SP77777', 30]] as const) {
+    for (const [by, id, reads] of [['account', 'A031337', 60], ['customer', 'C015000', 120], ['service-point', 'SP077777', 30]] as const) {
       const started = process.hrtime.bigint()
       const rows = [...searchDeliveredRows(dir, { by, id, mappingKey: 'dem_res', includeUnaccepted: false })]
       const ms = Number(process.hrtime.bigint() - started) / 1e6
