@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -149,16 +149,22 @@ describe('run --phase incremental (spawned)', () => {
       const ws = await acceptedWorkspace(
         ['target: sftp', 'sftp:', '  host: 127.0.0.1', `  port: ${port}`, '  user: nobody', '  private_key: ${file:DIR/key}', `  host_key: "SHA256:${'A'.repeat(43)}"`, '  timeout_seconds: 60', 'retries: 0'].join('\n'),
       )
-      writeFileSync(join(ws.dir, 'key'), 'not a key, never read: the server never answers\n')
+      spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(ws.dir, 'key')])
       const first = spawn(process.execPath, [BIN, 'run', '--mapping', ws.mapping, '--phase', 'incremental', '--summary', ws.summary])
       let firstOut = ''
+      let firstErr = ''
       first.stdout.on('data', (chunk) => (firstOut += chunk))
+      first.stderr.on('data', (chunk) => (firstErr += chunk))
       const firstExit = new Promise<number | null>((resolve) => first.on('close', resolve))
-      await new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (/run incremental-\d+: window/.test(firstOut) && sockets.length > 0) resolve(clearInterval(poll))
+      let poll: NodeJS.Timeout | undefined
+      const sending = new Promise<string>((resolve) => {
+        poll = setInterval(() => {
+          if (/run incremental-\d+: window/.test(firstOut) && sockets.length > 0) resolve('sending')
         }, 50)
       })
+      const reached = await Promise.race([sending, firstExit.then((code) => `exited ${code}`)])
+      clearInterval(poll)
+      assert.equal(reached, 'sending', `${firstOut}${firstErr}`)
       const outDir = join(dirname(ws.mapping), 'out')
       const files = readdirSync(outDir).sort()
       const lockFile = readFileSync(join(ws.state, 'lock'), 'utf8')
