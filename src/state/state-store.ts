@@ -160,11 +160,13 @@ const MIGRATIONS = [
  */
 export class StateStore {
   readonly #db: Database.Database
+  readonly #path: string
   // Lookups run once per read and account of an incremental: prepared once, not per call.
   readonly #statements = new Map<string, Database.Statement>()
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, path: string) {
     this.#db = db
+    this.#path = path
   }
 
   static open(dir: string): StateStore {
@@ -182,7 +184,7 @@ export class StateStore {
         hint: 'check that the folder is writable by this user and the file is a state database',
       })
     }
-    const store = new StateStore(db)
+    const store = new StateStore(db, path)
     store.#migrate()
     return store
   }
@@ -190,10 +192,29 @@ export class StateStore {
   #migrate(): void {
     const version = this.#db.pragma('user_version', { simple: true }) as number
     for (let next = version; next < MIGRATIONS.length; next++) {
-      this.#db.transaction(() => {
+      this.#transaction(() => {
         this.#db.exec(MIGRATIONS[next]!)
         this.#db.pragma(`user_version = ${next + 1}`)
-      })()
+      })
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction. A full disk or an unwritable state file is a clear error naming the
+   * file; the transaction rolled back, so the state is as it was before.
+   */
+  #transaction<T>(work: () => T): T {
+    try {
+      return this.#db.transaction(work)()
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      if (typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code)) {
+        throw new ToolkitError('OUTPUT_NOT_WRITABLE', `cannot write the workspace state ${this.#path}: ${(error as Error).message}`, {
+          cause: error,
+          hint: 'free space on that disk or make the state folder writable for this user, then run the command again; nothing of this step was recorded',
+        })
+      }
+      throw error
     }
   }
 
@@ -208,8 +229,10 @@ export class StateStore {
 
   /** Drops rows of a run that crashed before it was recorded. Call only while holding the workspace lock. */
   discardUnrecordedRows(): void {
-    this.#db.exec(`DELETE FROM run_reads WHERE run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs);
-      DELETE FROM run_entities WHERE run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs);`)
+    this.#transaction(() =>
+      this.#db.exec(`DELETE FROM run_reads WHERE run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs);
+        DELETE FROM run_entities WHERE run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs);`),
+    )
   }
 
   lastFileTimestamp(): string | undefined {
@@ -230,7 +253,7 @@ export class StateStore {
 
   /** Records a run, its files and the last file timestamp in one transaction. */
   recordRun(run: NewRun, lastFileTimestamp: string | undefined): void {
-    this.#db.transaction(() => {
+    this.#transaction(() => {
       this.#db
         .prepare(
           `INSERT INTO runs (run_id, phase, mapping_file, created_at, window_from, window_to, status, summary, seq, mapping_key, window_json)
@@ -258,41 +281,41 @@ export class StateStore {
       if (lastFileTimestamp) {
         this.#db.prepare(`INSERT INTO meta VALUES ('last_file_timestamp', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(lastFileTimestamp)
       }
-    })()
+    })
   }
 
   /** Stores reads a run (not yet recorded, sequence `seq`) wrote; called in batches while it writes. */
   recordDeliveredReads(seq: number, reads: readonly DeliveredRead[]): void {
     const insert = this.#statement('INSERT OR REPLACE INTO run_reads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    this.#db.transaction(() => {
+    this.#transaction(() => {
       for (const r of reads) {
         insert.run(seq, r.readKey, r.readHash, r.fileName, r.line, r.servicePointId, r.accountId, r.customerId, r.dateTo, r.duration)
       }
-    })()
+    })
   }
 
   /** Stores the attribute hash of each entity (service point and account) a run wrote. */
   recordDeliveredEntities(seq: number, entities: readonly { readonly entityKey: string; readonly attributeHash: string }[]): void {
     const insert = this.#statement('INSERT OR REPLACE INTO run_entities VALUES (?, ?, ?)')
-    this.#db.transaction(() => {
+    this.#transaction(() => {
       for (const e of entities) insert.run(seq, e.entityKey, e.attributeHash)
-    })()
+    })
   }
 
   /** Replaces the part numbers (`#0`, `#1`, …) of a run's recorded reads by the names of the files written. */
   nameDeliveredFiles(seq: number, fileNames: readonly string[]): void {
     const update = this.#db.prepare('UPDATE run_reads SET file_name = ? WHERE run_seq = ? AND file_name = ?')
-    this.#db.transaction(() => {
+    this.#transaction(() => {
       fileNames.forEach((name, part) => update.run(name, seq, `#${part}`))
-    })()
+    })
   }
 
   /** Forgets what an unrecorded run stored (it failed). */
   discardDelivered(seq: number): void {
-    this.#db.transaction(() => {
+    this.#transaction(() => {
       this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ?').run(seq)
       this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(seq)
-    })()
+    })
   }
 
   runs(): RunRecord[] {
@@ -329,7 +352,7 @@ export class StateStore {
 
   /** Records the delivery of one file; when every file of its run is delivered the run becomes `sent`. */
   markFileSent(fileName: string, sent: { readonly remotePath: string; readonly sentAt: string; readonly manual: boolean }): RunRecord {
-    return this.#db.transaction(() => {
+    return this.#transaction(() => {
       const file = this.fileByName(fileName)
       if (!file) {
         throw new ToolkitError('STATE_RUN_NOT_FOUND', `no run of this workspace wrote ${fileName}`, {
@@ -350,12 +373,12 @@ export class StateStore {
       const unsent = this.runFiles(run.runId).filter((f) => f.sentAt === undefined).length
       if (unsent === 0 && run.status === 'generated') this.#db.prepare(`UPDATE runs SET status = 'sent' WHERE run_id = ?`).run(run.runId)
       return this.#require(run.runId)
-    })()
+    })
   }
 
   /** `sent → accepted`: the run's window, reads and entities become the baseline of the next incremental. */
   acceptRun(runId: string, at: string, by: 'delivery' | 'manual' = 'manual'): RunRecord {
-    return this.#db.transaction(() => {
+    return this.#transaction(() => {
       const run = this.#require(runId)
       if (run.status === 'accepted') return run
       if (run.status === 'rejected') {
@@ -371,7 +394,7 @@ export class StateStore {
       }
       this.#db.prepare(`UPDATE runs SET status = 'accepted', verdict_at = ?, verdict_by = ? WHERE run_id = ?`).run(at, by, runId)
       return this.#require(runId)
-    })()
+    })
   }
 
   /**
@@ -379,7 +402,7 @@ export class StateStore {
    * run can be rejected only while no later run of its mapping is accepted (that one was built on it).
    */
   rejectRun(runId: string, at: string): RunRecord {
-    return this.#db.transaction(() => {
+    return this.#transaction(() => {
       const run = this.#require(runId)
       if (run.status === 'rejected') return run
       if (run.status === 'accepted') {
@@ -394,7 +417,7 @@ export class StateStore {
       }
       this.#db.prepare(`UPDATE runs SET status = 'rejected', verdict_at = ?, verdict_by = 'manual' WHERE run_id = ?`).run(at, runId)
       return this.#require(runId)
-    })()
+    })
   }
 
   /** The accepted runs an incremental of `mappingKey` continues from (before sequence `before`), or undefined before any accepted full historical. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -124,5 +125,36 @@ describe('run lifecycle in the state', () => {
     assert.equal(acceptOnDelivery(state, runId, new Date()), true)
     assert.equal(state.run(runId)?.verdictBy, 'delivery')
     state.close()
+  })
+})
+
+describe('workspace state on a full disk', () => {
+  it('fails with OUTPUT_NOT_WRITABLE naming the state file, and the state still opens afterwards', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opx-state-full-'))
+    dirs.push(dir)
+    const module = new URL('../../src/state/state-store.js', import.meta.url).href
+    // A file-size limit of 512 KiB stands in for a full disk: SQLite's writes past it fail with an I/O error.
+    const script = `
+      const { StateStore } = await import(${JSON.stringify(module)})
+      const state = StateStore.open(process.argv[1])
+      const read = (i) => ({ readKey: 'r' + i, readHash: 'h'.repeat(64), fileName: 'f', line: i, servicePointId: 'sp' + i,
+        accountId: 'a' + i, customerId: 'c' + i, dateTo: '2026-01-01', duration: 30 })
+      state.recordDeliveredReads(1, [read(0)])
+      try {
+        for (let batch = 1; batch < 200; batch++) state.recordDeliveredReads(1, Array.from({ length: 1000 }, (_, i) => read(batch * 1000 + i)))
+        console.log('no error')
+      } catch (error) {
+        console.log(JSON.stringify({ code: error.code, message: error.message }))
+      }`
+    const child = spawnSync('bash', ['-c', 'ulimit -f 1024; exec "$0" --input-type=module -e "$1" "$2"', process.execPath, script, dir], { encoding: 'utf8' })
+    const outcome = JSON.parse(child.stdout.trim()) as { code: string; message: string }
+    assert.equal(outcome.code, 'OUTPUT_NOT_WRITABLE', child.stderr)
+    assert.match(outcome.message, /cannot write the workspace state .*state\.sqlite/)
+    const state = StateStore.open(dir)
+    try {
+      assert.deepEqual(state.runs(), [])
+    } finally {
+      state.close()
+    }
   })
 })
