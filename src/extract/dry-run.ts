@@ -1,7 +1,7 @@
 import type { Mapping } from '../config/mapping.js'
 import type { Source } from '../source/create-source.js'
 import type { HistoricalWindow } from './extract-window.js'
-import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
+import { buildReadCountQuery, buildReadQuery, sqlOf, type ReadFilter } from './read-query.js'
 
 /** What `extract --dry-run` shows: the window, the SQL with its bound values, and counts; nothing is written. */
 export async function describeDryRun(mapping: Mapping, source: Source, window: HistoricalWindow, premises: readonly string[] | undefined): Promise<string[]> {
@@ -28,8 +28,27 @@ export async function describeDryRun(mapping: Mapping, source: Source, window: H
     months.set(month, (months.get(month) ?? 0) + Number(n))
   }
   lines.push(`reads by fuel: ${[...fuels].map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  lines.push(...(await accountsByStatus(mapping, source, window, query)))
   lines.push('reads by month:', ...[...months].sort().map(([month, n]) => `  ${month.slice(0, 4)}-${month.slice(4)}  ${n}`))
   return lines
+}
+
+/**
+ * Accounts with reads in the window, active or inactive as of the end date: an inactive date after the end
+ * date is not known yet then, so such an account counts as active (it is written with a blank inactive date).
+ */
+async function accountsByStatus(mapping: Mapping, source: Source, window: HistoricalWindow, query: { sql: string; bindings: readonly unknown[] }): Promise<string[]> {
+  const bySql = (column: string) => mapping.columns.get(column)?.source.kind === 'sql'
+  if (!bySql('account_id') || !bySql('inactive_date')) return ['accounts by status: not counted (account_id and inactive_date are not both mapped with sql)']
+  const inactive = source.dialect.formatDate(sqlOf(mapping, 'inactive_date'))
+  const rows = await source.query(
+    `SELECT account_status, COUNT(*) FROM (SELECT DISTINCT ${sqlOf(mapping, 'account_id')} AS account_key, ` +
+      `CASE WHEN ${inactive} IS NULL OR ${inactive} > ? THEN 'active' ELSE 'inactive' END AS account_status ` +
+      `FROM ${fromOf(query.sql)}) accounts GROUP BY account_status`,
+    [window.end.replaceAll('-', ''), ...query.bindings],
+  )
+  const count = (status: string) => Number(rows.find(([name]) => name === status)?.[1] ?? 0)
+  return [`accounts as of ${window.end}: ${count('active')} active, ${count('inactive')} inactive`]
 }
 
 /** The FROM … WHERE part of a built read query, to count over the same rows. */

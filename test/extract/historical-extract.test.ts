@@ -3,7 +3,11 @@ import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Decimal } from 'decimal.js'
+import { loadMapping } from '../../src/config/load-mapping.js'
 import { ToolkitError } from '../../src/errors/toolkit-error.js'
+import { describeDryRun } from '../../src/extract/dry-run.js'
+import { historicalWindow } from '../../src/extract/extract-window.js'
+import { createSource } from '../../src/source/create-source.js'
 import { DemoExtractFixture } from './demo-extract-fixture.js'
 import { contentOf, readRows } from './run-extract.js'
 
@@ -136,6 +140,33 @@ describe('full historical extract of the demo database', () => {
     const servicePoints = new Set(customers.map((row) => row.service_point_id))
     assert.ok(usageRows.every((row) => servicePoints.has(row.service_point_id)))
     assert.ok(result.valid)
+  })
+})
+
+describe('extract --dry-run', () => {
+  it('prints the window, the SQL with its bindings, and counts by fuel, account status and month that match the file', async () => {
+    const endDate = '2026-09-30'
+    const mappingFile = demo.mapping()
+    const { mapping } = loadMapping(mappingFile)
+    const source = createSource(mapping, { env: {} })
+    let lines: string[]
+    try {
+      lines = await describeDryRun(mapping, source, historicalWindow({ endDate, from: '2025-10-01', launchDate: mapping.launchDate }), undefined)
+    } finally {
+      await source.close()
+    }
+    assert.equal(readdirSync(dirname(mappingFile)).includes('out'), false, 'a dry run writes nothing')
+    assert.match(lines[0]!, /^window: date_to from 2025-10-01 to 2026-09-30 .*2025-10-01 ≤ date_to < 2026-10-01/)
+    assert.ok(lines.some((line) => line.startsWith('bindings: ["2025-10-01","2026-10-01"')))
+
+    const rows = readRows((await demo.extract({ mappingFile, from: '2025-10-01', endDate })).files[0]!.path)
+    const accounts = new Map(rows.map((row) => [row.account_id!, row.inactive_date === '' ? 'active' : 'inactive']))
+    const active = [...accounts.values()].filter((status) => status === 'active').length
+    assert.ok(active > 0 && active < accounts.size, 'the window holds active and inactive accounts')
+    assert.ok(lines.includes(`accounts as of ${endDate}: ${active} active, ${accounts.size - active} inactive`), lines.join('\n'))
+    assert.ok(lines.includes(`reads in window: ${rows.length}`))
+    const october = rows.filter((row) => row.date_to!.startsWith('202510')).length
+    assert.ok(lines.includes(`  2025-10  ${october}`))
   })
 })
 
