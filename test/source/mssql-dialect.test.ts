@@ -218,8 +218,8 @@ source:
       await assert.rejects(source.query('SELECT 1', []), (error: unknown) => {
         assert.ok(error instanceof ToolkitError)
         assert.equal(error.code, 'SOURCE_CONNECT_FAILED')
-        assert.match(error.message, new RegExp(`source\.connection: cannot reach the mssql database \(127\.0\.0\.1:${port}/CCB\)`))
-        assert.match(error.message, new RegExp(`Failed to connect to 127\.0\.0\.1:${port}`))
+        assert.match(error.message, new RegExp(`source\\.connection: cannot reach the mssql database \\(127\\.0\\.0\\.1:${port}/CCB\\)`))
+        assert.match(error.message, new RegExp(`Failed to connect to 127\\.0\\.0\\.1:${port}`))
         assert.doesNotMatch(error.message, /secret/)
         return true
       })

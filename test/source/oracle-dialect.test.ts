@@ -221,7 +221,7 @@ source:
       await assert.rejects(source.query('SELECT 1 FROM DUAL', []), (error: unknown) => {
         assert.ok(error instanceof ToolkitError)
         assert.equal(error.code, 'SOURCE_CONNECT_FAILED')
-        assert.match(error.message, new RegExp(`source\.connection: cannot reach the oracle database \(127\.0\.0\.1:${port}/CCBPRD`))
+        assert.match(error.message, new RegExp(`source\\.connection: cannot reach the oracle database \\(127\\.0\\.0\\.1:${port}/CCBPRD`))
         assert.match(error.message, /NJS-503/)
         assert.doesNotMatch(error.message, /secret/)
         return true
