@@ -118,18 +118,8 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
     const rejectsFile = await rejects.publish(files[0]?.fileName)
     await snapshot.close()
 
-    const problem = reconcile(counts, fanOuts)
-    if (problem) {
-      ledger.discard()
-      await Promise.all([...files.map((file) => rm(file.path, { force: true })), rejectsFile ? rm(rejectsFile, { force: true }) : undefined])
-      throw problem
-    }
-
-    const validated = []
-    for (const file of files) {
-      const validation = await validateFile(file.path, validationOptionsOf(mapping, file))
-      validated.push({ ...file, validation })
-    }
+    await discardUnlessReconciled({ counts, fanOuts, ledger, files, rejectsFile })
+    const validated = await validateWrittenFiles(mapping, files)
     const valid = validated.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
     ledger.finish(files)
     state.recordRun(
@@ -213,6 +203,28 @@ export function reconcile(counts: ExtractCounts, fanOuts: readonly string[]): To
     )
   }
   return undefined
+}
+
+/** When a written run does not reconcile, nothing of it stays (files, rejects file, ledger rows) and the run fails. */
+export async function discardUnlessReconciled(run: {
+  readonly counts: ExtractCounts
+  readonly fanOuts: readonly string[]
+  readonly ledger: DeliveryLedger
+  readonly files: readonly LayoutFile[]
+  readonly rejectsFile: string | undefined
+}): Promise<void> {
+  const problem = reconcile(run.counts, run.fanOuts)
+  if (!problem) return
+  run.ledger.discard()
+  await Promise.all([...run.files.map((file) => rm(file.path, { force: true })), run.rejectsFile ? rm(run.rejectsFile, { force: true }) : undefined])
+  throw problem
+}
+
+/** The first validation pass over each written file, with the mapping's expectations. */
+export async function validateWrittenFiles(mapping: Mapping, files: readonly LayoutFile[]): Promise<(LayoutFile & { validation: ValidationReport })[]> {
+  const validated: (LayoutFile & { validation: ValidationReport })[] = []
+  for (const file of files) validated.push({ ...file, validation: await validateFile(file.path, validationOptionsOf(mapping, file)) })
+  return validated
 }
 
 export function validationOptionsOf(mapping: Mapping, file: LayoutFile) {

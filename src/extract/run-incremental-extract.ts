@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises'
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
 import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
@@ -7,7 +6,6 @@ import { mappingKeyOf } from '../state/mapping-key.js'
 import { StateStore, type RunWindow } from '../state/state-store.js'
 import { acquireWorkspaceLock, type HeldWorkspaceLock } from '../state/workspace-lock.js'
 import { AcceptedContinuity } from '../validate/accepted-continuity.js'
-import { validateFile } from '../validate/validate-file.js'
 import type { Finding, ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
 import { removeStalePartFiles } from '../writer/remove-stale-part-files.js'
@@ -23,7 +21,7 @@ import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-que
 import { compareReadRecords, toReadRecord, type ReadRecord } from './read-record.js'
 import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
-import { progress, reconcile, validationOptionsOf, writeRejects, type HistoricalExtractResult } from './run-historical-extract.js'
+import { discardUnlessReconciled, progress, validateWrittenFiles, writeRejects, type HistoricalExtractResult } from './run-historical-extract.js'
 import { selectChanges } from './select-changes.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
 
@@ -133,15 +131,8 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
     const rejectsFile = await rejects.publish(files[0]?.fileName)
     await snapshot.close()
 
-    const problem = reconcile(counts, fanOuts)
-    if (problem) {
-      ledger.discard()
-      await Promise.all([...files.map((file) => rm(file.path, { force: true })), rejectsFile ? rm(rejectsFile, { force: true }) : undefined])
-      throw problem
-    }
-
-    const validated: (LayoutFile & { validation: ValidationReport })[] = []
-    for (const file of files) validated.push({ ...file, validation: await validateFile(file.path, validationOptionsOf(mapping, file)) })
+    await discardUnlessReconciled({ counts, fanOuts, ledger, files, rejectsFile })
+    const validated = await validateWrittenFiles(mapping, files)
     const findings = continuity.findings()
     const continuityOk = findings.every((finding) => finding.severity !== 'error')
     const fileOk = (file: (typeof validated)[number]) => continuityOk && (file.validation.ok || isAllowedEmpty(file.validation))
