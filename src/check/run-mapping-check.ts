@@ -7,7 +7,7 @@ import { createDialect, createSource, type Source } from '../source/create-sourc
 import type { SourceDialect } from '../source/source-dialect.js'
 import { finding, type Finding } from './check-finding.js'
 import { clockFindings } from './clock-findings.js'
-import { deliveryFindings as defaultDeliveryFindings } from './delivery-findings.js'
+import { deliveryFindings } from './delivery-findings.js'
 import { entityFindings } from './entity-findings.js'
 import { folderFindings } from './folder-findings.js'
 import { indexFindings } from './index-findings.js'
@@ -24,8 +24,6 @@ export interface MappingCheckOptions {
   /** Reads to preview (0: none). */
   readonly preview: number
   readonly now?: () => Date
-  /** The transport's reachability check (SFTP host and key); `check` itself knows no transport. */
-  readonly deliveryFindings?: (loaded: LoadedMapping) => Promise<Finding[]>
 }
 
 export interface MappingCheckReport {
@@ -86,7 +84,7 @@ export async function runMappingCheck(options: MappingCheckOptions): Promise<Map
     }
   }
   findings.push(...folderFindings(loaded))
-  findings.push(...(await (options.deliveryFindings ?? ((l: LoadedMapping) => defaultDeliveryFindings(l.mapping)))(loaded)))
+  findings.push(...(await deliveryFindings(mapping, options.env)))
   return { loaded, window, preview, phaseSql, findings }
 }
 
