@@ -220,10 +220,17 @@ export async function discardUnlessReconciled(run: {
   throw problem
 }
 
-/** The first validation pass over each written file, with the mapping's expectations. */
-export async function validateWrittenFiles(mapping: Mapping, files: readonly LayoutFile[]): Promise<(LayoutFile & { validation: ValidationReport })[]> {
+/**
+ * The first validation pass over each written file, with the mapping's expectations. An incremental says
+ * so: it carries only changed reads, so rules about an account's whole history (V43) do not apply to it.
+ */
+export async function validateWrittenFiles(
+  mapping: Mapping,
+  files: readonly LayoutFile[],
+  phase?: 'incremental',
+): Promise<(LayoutFile & { validation: ValidationReport })[]> {
   const validated: (LayoutFile & { validation: ValidationReport })[] = []
-  for (const file of files) validated.push({ ...file, validation: await validateFile(file.path, validationOptionsOf(mapping, file)) })
+  for (const file of files) validated.push({ ...file, validation: await validateFile(file.path, { ...validationOptionsOf(mapping, file), phase }) })
   return validated
 }
 

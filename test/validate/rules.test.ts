@@ -402,3 +402,12 @@ describe('lone CR', () => {
     ])
   })
 })
+
+describe('an incremental file', () => {
+  it("is not held to V43: it carries changed reads, not each account's earliest one", async () => {
+    const edit = setFieldOnServicePoint(7, 'active_date', '20211015')
+    const report = await run({ rule: 'V43', what: 'active_date weeks before the first read', edit, options: { phase: 'incremental' } })
+    assert.deepEqual(idsOf(report, 'warning'), [])
+    assert.match(report.notEvaluated.find((entry) => entry.rule === 'V43')?.reason ?? '', /incremental/)
+  })
+})
