@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       .strict()
       .recommendCommands()
       .wrap(Math.min(110, process.stdout.columns || 100))
-      .epilogue('Exit codes: 0 ok, 3 not yet available, 64 usage, 65 data/validation, 66 unreadable input, 69 source query, 70 internal, 74 local I/O, 75 temporary (retry), 76 database connection lost or stalled, 77 database access refused, 78 configuration, 130/143 interrupted. README.md explains each.')
+      .epilogue('Exit codes: 0 ok, 64 usage, 65 data/validation, 66 unreadable input, 69 source query, 70 internal, 74 local I/O, 75 temporary (retry), 76 database connection lost or stalled, 77 database access refused, 78 configuration, 130/143 interrupted. README.md explains each.')
       .fail((message, error) => {
         if (error) throw error
         throw new ToolkitError('USAGE_INVALID_ARGUMENT', message, { hint: 'see --help' })

@@ -11,7 +11,6 @@ export const ERROR_CATEGORIES = [
   'io',
   'temporary',
   'config',
-  'unavailable',
   'access',
   'lost',
 ] as const
@@ -19,7 +18,6 @@ export type ErrorCategory = (typeof ERROR_CATEGORIES)[number]
 
 export const ERROR_CODES = {
   USAGE_INVALID_ARGUMENT: 'usage',
-  COMMAND_NOT_AVAILABLE: 'unavailable',
   MAPPING_NOT_FOUND: 'config',
   MAPPING_INVALID: 'config',
   MAPPING_SECRET_MISSING: 'config',

@@ -16,7 +16,6 @@ export const EXIT_CODES = {
   lost: 76,
   access: 77,
   config: 78,
-  unavailable: 3,
   interrupted: 130,
 } as const satisfies Record<ErrorCategory | 'ok' | 'interrupted', number>
 

@@ -2,7 +2,6 @@ import knexFactory from 'knex'
 import type { Mapping } from '../config/mapping.js'
 import type { DialectName } from '../config/mapping.schema.js'
 import { resolveSecrets, type SecretSources } from '../config/resolve-secrets.js'
-import { ToolkitError } from '../errors/toolkit-error.js'
 import { MssqlDialect } from './dialects/mssql-dialect.js'
 import { MysqlDialect } from './dialects/mysql-dialect.js'
 import { OracleDialect } from './dialects/oracle-dialect.js'
@@ -11,7 +10,7 @@ import { SqliteDialect } from './dialects/sqlite-dialect.js'
 import { GuardedSession } from './guarded-session.js'
 import type { SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
 
-const DIALECTS: Partial<Record<DialectName, () => SourceDialect>> = {
+const DIALECTS: Record<DialectName, () => SourceDialect> = {
   sqlite: () => new SqliteDialect(),
   postgres: () => new PostgresDialect(),
   // MariaDB speaks the MySQL protocol: one dialect for both.
@@ -21,13 +20,7 @@ const DIALECTS: Partial<Record<DialectName, () => SourceDialect>> = {
 }
 
 export function createDialect(name: DialectName): SourceDialect {
-  const make = DIALECTS[name]
-  if (!make) {
-    throw new ToolkitError('COMMAND_NOT_AVAILABLE', `the ${name} source is not available in this version`, {
-      hint: 'sqlite, postgres and mysql (MySQL or MariaDB) sources are',
-    })
-  }
-  return make()
+  return DIALECTS[name]()
 }
 
 /**
