@@ -23,6 +23,7 @@ import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-que
 import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
 import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
+import { setAsideUnrecordedFiles } from './set-aside-unrecorded-files.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
 
 export type HistoricalPhase = 'sample' | 'full'
@@ -70,6 +71,7 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
   // Counts and reads see one consistent state of the database, so reconciliation compares like with like.
   let snapshot: SourceSnapshot | undefined
   try {
+    setAsideUnrecordedFiles(options.outDir, mapping, state, log)
     snapshot = await options.source.snapshot()
     const source: SourceReader = snapshot
     const runId = state.nextRunId(options.phase)

@@ -23,6 +23,7 @@ import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
 import { discardUnlessReconciled, progress, validateWrittenFiles, writeRejects, type HistoricalExtractResult } from './run-historical-extract.js'
 import { selectChanges } from './select-changes.js'
+import { setAsideUnrecordedFiles } from './set-aside-unrecorded-files.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
 
 /** What an incremental run is asked to do: the next window, a past run's window again, or given keys. */
@@ -71,6 +72,7 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
   for (const name of removeStalePartFiles(options.outDir)) log(`removed ${name}, left by a run that was killed`)
   let snapshot: SourceSnapshot | undefined
   try {
+    setAsideUnrecordedFiles(options.outDir, mapping, state, log)
     state.discardUnrecordedRows()
     const mappingKey = mappingKeyOf(mapping)
     const seq = state.nextRunSeq()

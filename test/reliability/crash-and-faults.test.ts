@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { StateStore } from '../../src/state/state-store.js'
-import { assertConsistentAfterCrash, extractArgs, killAt, newestContent, waitFor, type KillStage } from './crash-harness.js'
+import { assertConsistentAfterCrash, extractArgs, killAt, newestContent, unrecordedSpecFiles, waitFor, type KillStage } from './crash-harness.js'
 import { DemoWorkspace, filesIn, runCli, unclearOutput, type MappingWorkspace } from './cli-workspace.js'
 
 // Faults injected into real spawned extracts: kill -9 at each stage, a full and a read-only output folder,
@@ -40,6 +40,15 @@ describe('kill -9 at each stage of an extract, then a rerun (spawned)', () => {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   /** The temporary files the previous kill left behind: the next run must remove them. */
   let leftovers: string[] = []
+  /** The complete spec files the previous kill left unrecorded: the next run must set them aside. */
+  let unrecorded: string[] = []
+  const assertSetAside = (stderr: string) => {
+    for (const name of unrecorded) {
+      assert.match(stderr, new RegExp(`warning: renamed ${escape(name)} in .* to ${escape(name)}\\.unrecorded: an earlier extract stopped before recording it`))
+      assert.ok(!filesIn(ws.out).includes(name), `${name} no longer has a name an upload job picks up`)
+      assert.ok(filesIn(ws.out).includes(`${name}.unrecorded`), `${name} is kept as ${name}.unrecorded`)
+    }
+  }
   for (const stage of stages) {
     it(`killed at stage "${stage}": no partial file under a final name, no run recorded without its files`, async () => {
       const { killed, result } = await killAt(ws, stage)
@@ -51,13 +60,19 @@ describe('kill -9 at each stage of an extract, then a rerun (spawned)', () => {
       }
       leftovers = filesIn(ws.out).filter((name) => name.startsWith('.part-'))
       if (stage === 'write') assert.ok(leftovers.length > 0, 'the kill while writing left a temporary file behind')
+      assertSetAside(result.stderr)
+      unrecorded = unrecordedSpecFiles(ws)
+      if (stage === 'renamed') assert.ok(unrecorded.length > 0, 'the kill after the rename left a complete file no run records')
     })
   }
 
-  it('the rerun completes: exit 0, the leftover .part- files are gone, the same rows as an uninterrupted run, the lock released', async () => {
+  it('the rerun completes: exit 0, the leftover .part- files are gone, no unrecorded spec file is left, the same rows as an uninterrupted run, the lock released', async () => {
     const rerun = await runCli(extractArgs(ws), { cwd: ws.folder })
     assert.equal(rerun.code, 0, rerun.stderr)
     assert.deepEqual(filesIn(ws.out).filter((name) => name.startsWith('.part-')), [], 'no temporary file is left')
+    assertSetAside(rerun.stderr)
+    assert.deepEqual(unrecordedSpecFiles(ws), [], 'every spec file in the output folder is recorded by a run')
+    assert.ok(filesIn(ws.out).some((name) => name.endsWith('.unrecorded')), 'the file the kill after the rename left is kept as .unrecorded')
     for (const name of leftovers) assert.match(rerun.stderr, new RegExp(`removed ${escape(name)}, left by a run that was killed`))
     assert.equal(newestContent(ws.out), reference, 'the rerun writes exactly what an uninterrupted run writes')
     await assertConsistentAfterCrash(ws, 'after the rerun')

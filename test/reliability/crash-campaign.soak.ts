@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { StateStore } from '../../src/state/state-store.js'
-import { assertConsistentAfterCrash, extractArgs, killAt, newestContent } from './crash-harness.js'
+import { assertConsistentAfterCrash, extractArgs, killAt, newestContent, unrecordedSpecFiles } from './crash-harness.js'
 import { DemoWorkspace, filesIn, runCli, type MappingWorkspace } from './cli-workspace.js'
 
 // The crash campaign: kill -9 at random moments of extract, send (to a local folder target) and accept,
@@ -52,6 +52,7 @@ describe(`crash campaign: ${KILLS} kill -9 of extract at random moments`, () => 
         assert.equal(rerun.code, 0, rerun.stderr)
         assert.equal(newestContent(ws.out), reference, `rerun after kill ${i}`)
         assert.deepEqual(filesIn(ws.out).filter((name) => name.startsWith('.part-')), [])
+        assert.deepEqual(unrecordedSpecFiles(ws), [], `rerun after kill ${i}: every spec file is recorded by a run`)
       }
     }
     console.log(`# extract: ${killed} of ${KILLS} runs killed before they finished, every check held`)

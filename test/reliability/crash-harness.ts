@@ -58,8 +58,8 @@ export async function killAt(ws: MappingWorkspace, stage: KillStage, args: reado
       const reached = () => {
         const names = filesIn(ws.out)
         if (stage === 'write') return names.some((name) => name.startsWith('.part-opwr_'))
-        if (stage === 'renamed') return names.some((name) => name.startsWith('opwr_'))
-        if (stage === 'commit') return names.some((name) => name.startsWith('opwr_')) && existsSync(join(ws.state, 'state.sqlite-journal'))
+        if (stage === 'renamed') return names.some(isFinalName)
+        if (stage === 'commit') return names.some(isFinalName) && existsSync(join(ws.state, 'state.sqlite-journal'))
         if (stage === 'locked') return lockHolder(ws) === child.pid
         return false
       }
@@ -89,17 +89,34 @@ function lockHolder(ws: MappingWorkspace): number | undefined {
   }
 }
 
+/** A spec file name (V01): what the extract renames a finished file to; `.part-` and `.unrecorded` names are not. */
+export const isFinalName = (name: string) => parseFileName(name) !== null
+
+/** The spec files of the output folder that no run of the state records: what a kill after the rename leaves. */
+export function unrecordedSpecFiles(ws: MappingWorkspace): string[] {
+  const names = filesIn(ws.out).filter(isFinalName)
+  if (!existsSync(join(ws.state, 'state.sqlite'))) return names
+  const state = StateStore.open(ws.state)
+  try {
+    return names.filter((name) => state.fileByName(name) === undefined)
+  } finally {
+    state.close()
+  }
+}
+
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
 /**
  * What must hold after any crash: every file under a final name decompresses completely and validates
- * without errors, and every run the state records has all its files, byte for byte as recorded.
+ * without errors (a file set aside as `.unrecorded` decompresses completely too), and every run the
+ * state records has all its files, byte for byte as recorded.
  */
 export async function assertConsistentAfterCrash(ws: MappingWorkspace, context: string): Promise<void> {
   const { mapping } = loadMapping(ws.file)
   for (const name of filesIn(ws.out).filter((file) => file.startsWith('opwr_'))) {
     const path = join(ws.out, name)
     assert.doesNotThrow(() => gunzipSync(readFileSync(path)), `${context}: ${name} decompresses completely`)
+    if (!isFinalName(name)) continue
     const fileType = parseFileName(name)?.fileType ?? 'full'
     const report = await validateFile(path, validationOptionsOf(mapping, { fileType } as Parameters<typeof validationOptionsOf>[1]))
     assert.equal(report.errors, 0, `${context}: ${name} validates`)
@@ -122,7 +139,7 @@ export async function assertConsistentAfterCrash(ws: MappingWorkspace, context: 
 /** The decompressed content of the newest spec file of a folder (names sort by their timestamp). */
 export function newestContent(dir: string): string {
   const newest = filesIn(dir)
-    .filter((name) => name.startsWith('opwr_'))
+    .filter(isFinalName)
     .at(-1)
   assert.ok(newest, `a spec file in ${dir}`)
   return gunzipSync(readFileSync(join(dir, newest))).toString('utf8')

@@ -21,6 +21,9 @@ export interface TestSshd {
   readonly knownHostsLine: string
   /** Kills every session process of this sshd (not the listener): connections drop mid-transfer. */
   dropSessions(): void
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) every session process: the server stops answering mid-transfer, the connection stays open. */
+  pauseSessions(): void
+  resumeSessions(): void
   stop(): Promise<void>
 }
 
@@ -88,21 +91,25 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       clientKeyPath: join(dir, 'client_key'),
       hostKeyFingerprint: spawnSync('ssh-keygen', ['-lf', join(dir, 'host_key.pub')], { encoding: 'utf8' }).stdout.split(' ')[1]!,
       knownHostsLine: `[127.0.0.1]:${port} ${hostPublic[0]} ${hostPublic[1]}`,
-      dropSessions: () => {
-        for (const pid of descendantsOf(sshd.pid!)) {
-          try {
-            process.kill(pid, 'SIGKILL')
-          } catch {
-            // already gone
-          }
-        }
-      },
+      dropSessions: () => signalSessions(sshd, 'SIGKILL'),
+      pauseSessions: () => signalSessions(sshd, 'SIGSTOP'),
+      resumeSessions: () => signalSessions(sshd, 'SIGCONT'),
       stop: async () => {
         const exited = new Promise((resolve) => sshd.once('exit', resolve))
         sshd.kill('SIGTERM')
         if (sshd.exitCode === null && sshd.signalCode === null) await exited
         rmSync(dir, { recursive: true, force: true })
       },
+    }
+  }
+}
+
+function signalSessions(sshd: ChildProcess, signal: NodeJS.Signals): void {
+  for (const pid of descendantsOf(sshd.pid!)) {
+    try {
+      process.kill(pid, signal)
+    } catch {
+      // already gone
     }
   }
 }
