@@ -121,7 +121,7 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
     await snapshot.close()
 
     await discardUnlessReconciled({ counts, fanOuts, ledger, files, rejectsFile })
-    const validated = await validateWrittenFiles(mapping, files)
+    const validated = await validateWrittenFiles(mapping, files, { historyStart: window.from })
     const valid = validated.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
     ledger.finish(files)
     state.recordRun(
@@ -223,16 +223,18 @@ export async function discardUnlessReconciled(run: {
 }
 
 /**
- * The first validation pass over each written file, with the mapping's expectations. An incremental says
- * so: it carries only changed reads, so rules about an account's whole history (V43) do not apply to it.
+ * The first validation pass over each written file, with the mapping's expectations and the extract's
+ * scope: the first day of the history it covers (`YYYY-MM-DD`), and whether it is an incremental, which
+ * carries only changed reads, so rules about an account's whole history (V43) do not apply to it.
  */
 export async function validateWrittenFiles(
   mapping: Mapping,
   files: readonly LayoutFile[],
-  phase?: 'incremental',
+  scope: { readonly historyStart: string; readonly phase?: 'incremental' },
 ): Promise<(LayoutFile & { validation: ValidationReport })[]> {
+  const options = { historyStart: compactDate(scope.historyStart), phase: scope.phase }
   const validated: (LayoutFile & { validation: ValidationReport })[] = []
-  for (const file of files) validated.push({ ...file, validation: await validateFile(file.path, { ...validationOptionsOf(mapping, file), phase }) })
+  for (const file of files) validated.push({ ...file, validation: await validateFile(file.path, { ...validationOptionsOf(mapping, file), ...options }) })
   return validated
 }
 

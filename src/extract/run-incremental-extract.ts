@@ -134,7 +134,7 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
     await snapshot.close()
 
     await discardUnlessReconciled({ counts, fanOuts, ledger, files, rejectsFile })
-    const validated = await validateWrittenFiles(mapping, files, 'incremental')
+    const validated = await validateWrittenFiles(mapping, files, { historyStart: window.historyFrom, phase: 'incremental' })
     const findings = continuity.findings()
     const continuityOk = findings.every((finding) => finding.severity !== 'error')
     const fileOk = (file: (typeof validated)[number]) => continuityOk && (file.validation.ok || isAllowedEmpty(file.validation))

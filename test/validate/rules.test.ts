@@ -411,3 +411,15 @@ describe('an incremental file', () => {
     assert.match(report.notEvaluated.find((entry) => entry.rule === 'V43')?.reason ?? '', /incremental/)
   })
 })
+
+describe('V43 and the history start', () => {
+  const edit = setFieldOnServicePoint(7, 'active_date', '20211015')
+  it('leaves out an account active before the history starts: its earliest reads are not in the file', async () => {
+    const report = await run({ rule: 'V43', what: 'active before the history start', edit, options: { historyStart: '20211101' } })
+    assert.deepEqual(idsOf(report, 'warning'), [])
+  })
+  it('judges an account that became active within the history', async () => {
+    const report = await run({ rule: 'V43', what: 'active within the history, weeks before its first read', edit, options: { historyStart: '20211001' } })
+    assert.deepEqual(idsOf(report, 'warning'), ['V43'])
+  })
+})

@@ -1,6 +1,6 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
-import { dayText } from '../value-formats.js'
+import { dayNumber, dayText } from '../value-formats.js'
 
 const POSITIVE_INTEGER = /^[1-9]\d*$/
 // One number per account: the active day and the earliest read's start day, packed (days < 2^20).
@@ -70,10 +70,12 @@ export const v43ActiveDateFirstRead: Check<FirstReadState> = {
   onEnd(ctx, state) {
     if (state.disturbed) return
     const tolerance = ctx.options.activeDateToleranceDays
+    // An account active before the history starts has its earliest reads before the file's first one.
+    const historyStart = ctx.options.historyStart === undefined ? -Infinity : dayNumber(ctx.options.historyStart)
     for (const [account, packed] of state.accounts) {
       const active = Math.floor(packed / SHIFT)
       const start = packed % SHIFT
-      if (Math.abs(active - start) > tolerance) {
+      if (active >= historyStart && Math.abs(active - start) > tolerance) {
         ctx.report({ message: `account ${account}: active_date ${dayText(active)}, but its earliest read starts ${dayText(start)}` })
       }
     }
