@@ -1,21 +1,13 @@
 import { LEGACY_BILLING_V1 } from '../../spec/legacy-billing-v1.js'
 import type { Check, CheckContext } from '../check.js'
-import { Row } from '../row.js'
+import { ReadPeriodGroup } from '../read-period-group.js'
 
 interface DuplicateState {
   readonly servicePoint: number
   readonly dateTo: number
   /** The usage columns compared when two rows share a service point and `date_to`. */
   readonly columns: readonly number[]
-  current: string | undefined
-  currentDateTo: string | undefined
-  /** The raw lines (and line numbers) of the current run of rows with this service point and `date_to`. */
-  /** The first `groupSize` entries are the group (entries past it are stale: resetting a length is slow). */
-  readonly groupTexts: string[]
-  readonly groupLines: number[]
-  groupSize: number
-  /** Re-reads a kept line's fields when a later row of the group is compared with it. */
-  readonly earlier: Row
+  readonly period: ReadPeriodGroup
 }
 
 /**
@@ -33,35 +25,14 @@ export const v65DuplicateRows: Check<DuplicateState> = {
     servicePoint: ctx.file.column('service_point_id'),
     dateTo: ctx.file.column('date_to'),
     columns: usageColumns(ctx),
-    current: undefined,
-    currentDateTo: undefined,
-    groupTexts: [],
-    groupLines: [],
-    groupSize: 0,
-    earlier: new Row(),
+    period: new ReadPeriodGroup(),
   }),
   onRow(row, line, ctx, state) {
     const servicePoint = row.field(state.servicePoint)
-    const dateTo = row.field(state.dateTo)
-    if (servicePoint !== state.current || dateTo !== state.currentDateTo) {
-      state.current = servicePoint
-      state.currentDateTo = dateTo
-      state.groupTexts[0] = row.line
-      state.groupLines[0] = line
-      state.groupSize = 1
-      return
-    }
-    let same = -1
-    for (let k = 0; k < state.groupSize && same < 0; k++) {
-      state.earlier.reset(state.groupTexts[k] as string)
-      if (state.columns.every((i) => state.earlier.field(i) === row.field(i))) same = k
-    }
-    if (same < 0) {
-      state.groupTexts[state.groupSize] = row.line
-      state.groupLines[state.groupSize++] = line
-    } else {
-      ctx.report({ line, servicePointId: servicePoint, message: `the row repeats line ${state.groupLines[same]} in every usage column` })
-    }
+    if (state.period.startsNew(servicePoint, row.field(state.dateTo), row, line)) return
+    const same = state.period.sameIn(row, state.columns)
+    if (same === undefined) state.period.add(row, line)
+    else ctx.report({ line, servicePointId: servicePoint, message: `the row repeats line ${same} in every usage column` })
   },
 }
 
