@@ -1,16 +1,12 @@
 import { rm } from 'node:fs/promises'
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
-import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
 import type { Source, SourceReader, SourceSnapshot } from '../source/create-source.js'
 import { mappingKeyOf } from '../state/mapping-key.js'
-import { StateStore } from '../state/state-store.js'
-import { acquireWorkspaceLock } from '../state/workspace-lock.js'
 import { validateFile } from '../validate/validate-file.js'
 import { defaultValidationOptions } from '../validate/validation-options.js'
 import type { ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
-import { removeStalePartFiles } from '../writer/remove-stale-part-files.js'
 import { sortRecords } from '../writer/sort-records.js'
 import { compactDate } from './calendar-date.js'
 import { DeliveryLedger } from './delivery-ledger.js'
@@ -18,12 +14,12 @@ import { dropSuperseded } from './drop-superseded.js'
 import { emptyCounts, totalExcluded, type ExtractCounts } from './extract-counts.js'
 import type { HistoricalWindow } from './extract-window.js'
 import { mapReads, type MappedRead } from './map-reads.js'
+import { openExtractWorkspace } from './open-extract-workspace.js'
 import { outputColumns, type OutputRow } from './output-row.js'
 import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
 import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
 import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
-import { setAsideUnrecordedFiles } from './set-aside-unrecorded-files.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
 
 export type HistoricalPhase = 'sample' | 'full'
@@ -61,17 +57,11 @@ const PREMISES_PER_QUERY = 900
  */
 export async function runHistoricalExtract(options: HistoricalExtractOptions): Promise<HistoricalExtractResult> {
   const { mapping, window, log } = options
-  makeOwnerOnlyDir(options.outDir)
-  const release = acquireWorkspaceLock(mapping.output.state, `extract --phase ${options.phase}`, (owner) =>
-    log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
-  )
-  const state = StateStore.open(mapping.output.state)
-  // Under the lock: a `.part-` file of a dead process is a killed run's leftover, never a file in progress.
-  for (const name of removeStalePartFiles(options.outDir)) log(`removed ${name}, left by a run that was killed`)
+  const workspace = openExtractWorkspace(mapping, { outDir: options.outDir, command: `extract --phase ${options.phase}`, log })
+  const { state } = workspace
   // Counts and reads see one consistent state of the database, so reconciliation compares like with like.
   let snapshot: SourceSnapshot | undefined
   try {
-    setAsideUnrecordedFiles(options.outDir, mapping, state, log)
     snapshot = await options.source.snapshot()
     const source: SourceReader = snapshot
     const runId = state.nextRunId(options.phase)
@@ -145,8 +135,7 @@ export async function runHistoricalExtract(options: HistoricalExtractOptions): P
   } finally {
     // After a failure: closes (destroys) the connection; the failure itself is what the caller needs.
     await snapshot?.close().catch(() => {})
-    state.close()
-    release()
+    workspace.close()
   }
 }
 

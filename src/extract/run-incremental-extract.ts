@@ -1,14 +1,12 @@
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
-import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
 import type { Source, SourceReader, SourceSnapshot } from '../source/create-source.js'
 import { mappingKeyOf } from '../state/mapping-key.js'
 import { StateStore, type RunWindow } from '../state/state-store.js'
-import { acquireWorkspaceLock, type HeldWorkspaceLock } from '../state/workspace-lock.js'
+import type { HeldWorkspaceLock } from '../state/workspace-lock.js'
 import { AcceptedContinuity } from '../validate/accepted-continuity.js'
 import type { Finding, ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
-import { removeStalePartFiles } from '../writer/remove-stale-part-files.js'
 import { sortRecords } from '../writer/sort-records.js'
 import { DeliveryLedger } from './delivery-ledger.js'
 import { dropSuperseded } from './drop-superseded.js'
@@ -16,6 +14,7 @@ import { emptyCounts, type ExtractCounts } from './extract-counts.js'
 import { incrementalFilters } from './incremental-filter.js'
 import { incrementalWindow, type IncrementalWindow } from './incremental-window.js'
 import { mapReads } from './map-reads.js'
+import { openExtractWorkspace } from './open-extract-workspace.js'
 import { outputColumns, type OutputRow } from './output-row.js'
 import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
 import { compareReadRecords, toReadRecord, type ReadRecord } from './read-record.js'
@@ -23,7 +22,6 @@ import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
 import { discardUnlessReconciled, progress, validateWrittenFiles, writeRejects, type HistoricalExtractResult } from './run-historical-extract.js'
 import { selectChanges } from './select-changes.js'
-import { setAsideUnrecordedFiles } from './set-aside-unrecorded-files.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
 
 /** What an incremental run is asked to do: the next window, a past run's window again, or given keys. */
@@ -58,21 +56,10 @@ export interface IncrementalExtractResult extends HistoricalExtractResult {
  */
 export async function runIncrementalExtract(options: IncrementalExtractOptions): Promise<IncrementalExtractResult> {
   const { mapping, log } = options
-  makeOwnerOnlyDir(options.outDir)
-  if (options.lock && options.lock.dir !== mapping.output.state) {
-    throw new Error(`the workspace lock held is of ${options.lock.dir}, not of ${mapping.output.state}`)
-  }
-  const release = options.lock
-    ? () => {}
-    : acquireWorkspaceLock(mapping.output.state, 'extract --phase incremental', (owner) =>
-        log(`taking over a stale workspace lock of pid ${owner.pid} (${owner.command}, ${owner.started})`),
-      )
-  const state = StateStore.open(mapping.output.state)
-  // Under the lock: a `.part-` file of a dead process is a killed run's leftover, never a file in progress.
-  for (const name of removeStalePartFiles(options.outDir)) log(`removed ${name}, left by a run that was killed`)
+  const workspace = openExtractWorkspace(mapping, { outDir: options.outDir, command: 'extract --phase incremental', log, heldLock: options.lock })
+  const { state } = workspace
   let snapshot: SourceSnapshot | undefined
   try {
-    setAsideUnrecordedFiles(options.outDir, mapping, state, log)
     state.discardUnrecordedRows()
     const mappingKey = mappingKeyOf(mapping)
     const seq = state.nextRunSeq()
@@ -161,8 +148,7 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
     return { runId, files: validated, rejectsFile, counts, valid, window, continuity: findings }
   } finally {
     await snapshot?.close().catch(() => {})
-    state.close()
-    release()
+    workspace.close()
   }
 }
 
