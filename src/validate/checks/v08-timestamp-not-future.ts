@@ -1,4 +1,5 @@
 import type { Check } from '../check.js'
+import { localTimestamp } from '../../writer/file-timestamp.js'
 import { isDateTime14 } from '../value-formats.js'
 
 /**
@@ -12,24 +13,9 @@ export const v08TimestampNotFuture: Check = {
   onFileName(_name, ctx) {
     const token = ctx.file.nameParts?.timestamp
     if (token === undefined || !isDateTime14(token)) return
-    const now = localStamp(ctx.options.now, ctx.options.timezone)
+    const now = localTimestamp(ctx.options.now, ctx.options.timezone)
     if (token > now) {
       ctx.report({ message: `the timestamp ${token} is later than the clock now (${now} in ${ctx.options.timezone}); check the clock and time zone` })
     }
   },
-}
-
-function localStamp(now: Date, timeZone: string): string {
-  const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  })
-  const part = (type: string): string => format.formatToParts(now).find((p) => p.type === type)?.value ?? '00'
-  return `${part('year')}${part('month')}${part('day')}${part('hour')}${part('minute')}${part('second')}`
 }
