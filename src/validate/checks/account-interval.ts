@@ -1,3 +1,4 @@
+import type { ValidatedFile } from '../check.js'
 import type { Row } from '../row.js'
 import { dayNumber, dayText, isCalendarDate } from '../value-formats.js'
 
@@ -10,11 +11,28 @@ export interface AccountInterval {
   readonly line: number
 }
 
+/** Header indexes of the columns an account interval is read from (`customer` is -1 where absent). */
+export interface AccountIntervalColumns {
+  readonly account: number
+  readonly customer: number
+  readonly active: number
+  readonly inactive: number
+}
+
+export function accountIntervalColumns(file: ValidatedFile): AccountIntervalColumns {
+  return {
+    account: file.column('account_id'),
+    customer: file.column('customer_id'),
+    active: file.column('active_date'),
+    inactive: file.column('inactive_date'),
+  }
+}
+
 /**
  * The interval of the account on this row, or undefined when its dates are malformed or reversed
  * (V35, V36, V37 report those).
  */
-export function accountIntervalOf(row: Row, line: number, columns: { account: number; customer: number; active: number; inactive: number }): AccountInterval | undefined {
+export function accountIntervalOf(row: Row, line: number, columns: AccountIntervalColumns): AccountInterval | undefined {
   const account = row.field(columns.account)
   const active = row.field(columns.active)
   const inactive = row.field(columns.inactive)

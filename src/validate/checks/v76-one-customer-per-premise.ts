@@ -1,9 +1,9 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
-import { accountIntervalOf, describeInterval, type AccountInterval } from './account-interval.js'
+import { accountIntervalColumns, accountIntervalOf, describeInterval, type AccountInterval, type AccountIntervalColumns } from './account-interval.js'
 
 interface TenancyState {
-  readonly columns: { account: number; customer: number; active: number; inactive: number }
+  readonly columns: AccountIntervalColumns
   readonly premise: number
   /** Per premise, each account's interval (its first valid row); a single one is kept without an array. */
   readonly premises: Map<string, AccountInterval | AccountInterval[]>
@@ -21,12 +21,7 @@ export const v76OneCustomerPerPremise: Check<TenancyState> = {
   title: 'One customer per premise at a time',
   columns: ['premise_id', 'customer_id', 'account_id', 'active_date', 'inactive_date'],
   init: (ctx) => ({
-    columns: {
-      account: ctx.file.column('account_id'),
-      customer: ctx.file.column('customer_id'),
-      active: ctx.file.column('active_date'),
-      inactive: ctx.file.column('inactive_date'),
-    },
+    columns: accountIntervalColumns(ctx.file),
     premise: ctx.file.column('premise_id'),
     premises: new Map(),
     lastAccount: '',

@@ -1,9 +1,9 @@
 import type { Check, CheckContext } from '../check.js'
 import { ownString } from '../row.js'
-import { accountIntervalOf, describeInterval, type AccountInterval } from './account-interval.js'
+import { accountIntervalColumns, accountIntervalOf, describeInterval, type AccountInterval, type AccountIntervalColumns } from './account-interval.js'
 
 interface TenancyState {
-  readonly columns: { account: number; customer: number; active: number; inactive: number }
+  readonly columns: AccountIntervalColumns
   readonly servicePoint: number
   current: string | undefined
   readonly intervals: AccountInterval[]
@@ -20,12 +20,7 @@ export const v77ServicePointTenancy: Check<TenancyState> = {
   title: "A service point's accounts do not overlap",
   columns: ['service_point_id', 'account_id', 'active_date', 'inactive_date'],
   init: (ctx) => ({
-    columns: {
-      account: ctx.file.column('account_id'),
-      customer: ctx.file.column('customer_id'),
-      active: ctx.file.column('active_date'),
-      inactive: ctx.file.column('inactive_date'),
-    },
+    columns: accountIntervalColumns(ctx.file),
     servicePoint: ctx.file.column('service_point_id'),
     current: undefined,
     intervals: [],
