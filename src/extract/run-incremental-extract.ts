@@ -17,7 +17,7 @@ import { mapReads } from './map-reads.js'
 import { openExtractWorkspace } from './open-extract-workspace.js'
 import { outputColumns, type OutputRow } from './output-row.js'
 import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
-import { compareReadRecords, toReadRecord, type ReadRecord } from './read-record.js'
+import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
 import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
 import { discardUnlessReconciled, progress, validateWrittenFiles, writeRejects, type HistoricalExtractResult } from './run-historical-extract.js'
@@ -91,6 +91,7 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
       compare: compareReadRecords,
       tmpDir: options.tmpDir,
       signal: options.signal,
+      ...readRecordSpillCodec,
     })
     const mapped = mapReads(records, {
       mapping,
