@@ -258,6 +258,15 @@ export const mappingSchema = z
           .min(0)
           .optional()
           .meta({ description: 'Split large files after this many rows, never inside a service point (0 = no split).' }),
+        chunk_service_points: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .meta({
+            description:
+              'Full historicals: read this many service points per chunk, each with its own short snapshot and file(s), so a failed run resumes from its last finished chunk. Planning the chunks costs one extra pass over the joins. Default 0: one chunk, no plan.',
+          }),
       })
       .meta({ description: 'Output files and workspace.' }),
     cleaning: z
@@ -281,6 +290,13 @@ export const mappingSchema = z
         .regex(/^\d+[smhd]$/, 'expected a number and a unit s, m, h or d, e.g. 10m')
         .optional()
         .meta({ description: 'Watchdog: a query that delivers no row for this long fails the run with SOURCE_STALLED and its connection is closed (default 10m).' }),
+      sort: z
+        .enum(['database', 'disk'])
+        .optional()
+        .meta({
+          description:
+            "Who puts a full historical's reads in spec order: the database (ORDER BY, checked row by row; if its order differs, the extract sorts on disk instead) or the extract, on disk (sparing a busy database the sort). Default database.",
+        }),
     }),
     from: tableSchema.optional().meta({ description: 'The table one row per usage quantity comes from.' }),
     joins: z.array(joinSchema).optional().meta({ description: 'Joined tables, in order.' }),

@@ -64,6 +64,8 @@ export interface Mapping {
     readonly state: string
     readonly compression: 'gz' | 'zip'
     readonly maxRowsPerFile: number
+    /** Full historicals: service points per chunk (0 = the whole window in one chunk). */
+    readonly chunkServicePoints: number
   }
   readonly cleaning: CleaningPolicy
   readonly maxRejects: number
@@ -74,6 +76,8 @@ export interface Mapping {
     readonly connection: Readonly<Record<string, string | number | boolean | undefined>>
     /** Watchdog: seconds a query may go without delivering a row before the run fails. */
     readonly stallTimeoutSeconds: number
+    /** Who sorts a full historical's reads: the database (checked, with the disk as fallback) or the extract. */
+    readonly sort: 'database' | 'disk'
   }
   readonly query: QuerySource
   readonly reads: {

@@ -46,6 +46,7 @@ export function normalizeMapping(
       state: written.output.state ? resolveMappingPath(dir, written.output.state) : resolve(folder, '..', 'state'),
       compression: written.output.compression ?? 'gz',
       maxRowsPerFile: written.output.max_rows_per_file ?? 0,
+      chunkServicePoints: written.output.chunk_service_points ?? DEFAULT_CHUNK_SERVICE_POINTS,
     },
     cleaning: {
       tab: written.cleaning?.tab ?? 'space',
@@ -54,7 +55,7 @@ export function normalizeMapping(
     },
     maxRejects: written.max_rejects ?? 0,
     allowNegativeUsage: written.allow_negative_usage ?? false,
-    source: { dialect: written.source.dialect, connection, stallTimeoutSeconds: seconds(written.source.stall_timeout ?? '10m') },
+    source: { dialect: written.source.dialect, connection, stallTimeoutSeconds: seconds(written.source.stall_timeout ?? '10m'), sort: written.source.sort ?? 'database' },
     query: written.select
       ? { kind: 'select', select: written.select, parameters: written.parameters ?? {} }
       : {
@@ -97,6 +98,12 @@ export function normalizeMapping(
     columns,
   }
 }
+
+/**
+ * Service points per chunk of a full historical: big enough that the demo and most utilities run in one
+ * chunk, small enough that a 100-million-read historical keeps each snapshot to tens of minutes.
+ */
+export const DEFAULT_CHUNK_SERVICE_POINTS = 0
 
 const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
 

@@ -1,4 +1,4 @@
-import SftpClient from 'ssh2-sftp-client'
+import type SftpClient from 'ssh2-sftp-client'
 import { ToolkitError } from '../errors/toolkit-error.js'
 import type { DeliveryTarget, RemoteFile } from './delivery-target.js'
 import { checkHostKey, type HostKeyPin } from './host-key-check.js'
@@ -44,8 +44,10 @@ export class SftpTarget implements DeliveryTarget {
     const { host, port, user, privateKey, passphrase, hostKey, timeoutMs } = this.#connection
     let hostKeyError: ToolkitError | undefined
     let lastError: (Error & { level?: string }) | undefined
+    // Loaded on first connect, not on import (18 MB): only a run that delivers over SFTP needs it.
+    const { default: SftpClientClass } = await import('ssh2-sftp-client')
     // The library's default listeners print to the console; ours keep the last error for the message instead.
-    const client = new SftpClient('opower-extract', {
+    const client = new SftpClientClass('opower-extract', {
       error: (error: unknown) => {
         lastError = error as Error & { level?: string }
       },

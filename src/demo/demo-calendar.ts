@@ -1,3 +1,5 @@
+import { civilFromDays, daysFromCivil } from '../platform/civil-days.js'
+
 /**
  * Calendar arithmetic on day numbers (days since 1970-01-01) and microsecond timestamps, with no time
  * zone: the demo stores naive local dates and timestamps as text, and the same day number must always
@@ -20,28 +22,6 @@ export function dayOf(text: string): number | undefined {
   const result = daysFromCivil(year, month, day)
   // 2025-02-30 parses, but comes back as 2025-03-02: not a real date.
   return dateText(result) === text ? result : undefined
-}
-
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year
-  const era = Math.floor(y / 400)
-  const yoe = y - era * 400
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
-  return era * 146097 + doe - 719468
-}
-
-/** Year, month (1-12) and day of month of a day number. */
-export function civilFromDays(dayNumber: number): { year: number; month: number; day: number } {
-  const z = dayNumber + 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
-  const month = mp < 10 ? mp + 3 : mp - 9
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day }
 }
 
 export function monthOf(dayNumber: number): number {

@@ -5,6 +5,8 @@ import type { RowHashes } from './row-hashes.js'
 import type { LayoutFile } from './write-layout-files.js'
 
 const BATCH = 5000
+// Reads go to the state in bigger transactions: each commit of the state is synced to disk.
+const READ_BATCH = 20_000
 
 /**
  * Records in the state what a run writes, while it writes: per read its usage hash, service point,
@@ -17,17 +19,27 @@ const BATCH = 5000
 export class DeliveryLedger {
   readonly #state: StateStore
   readonly #seq: number
+  readonly #entitySeq: number
   readonly #hashes: RowHashes
   readonly #limit: number
-  #reads: (DeliveredRead & { part: number })[] = []
+  #reads: DeliveredRead[] = []
   #entities = new Map<string, string>()
+  /** The last row seen and its entity key: its attribute hash is taken once the entity's rows end. */
+  #entityRow: OutputRow | undefined
+  #entityKey = ''
   #part = 0
+  #partName = '#0'
   #inPart = 0
   #lastServicePoint: string | undefined
 
-  constructor(state: StateStore, seq: number, mapping: Mapping, hashes: RowHashes) {
+  /**
+   * `entitySeq`: where entities are recorded while the run goes, when not under `seq` (a chunk keeps its
+   * entities apart until it commits, since they carry no file name to tell its rows from earlier chunks').
+   */
+  constructor(state: StateStore, seq: number, mapping: Mapping, hashes: RowHashes, entitySeq = seq) {
     this.#state = state
     this.#seq = seq
+    this.#entitySeq = entitySeq
     this.#hashes = hashes
     this.#limit = mapping.output.maxRowsPerFile
   }
@@ -35,26 +47,45 @@ export class DeliveryLedger {
   /** Passes rows through unchanged, noting each one. */
   async *track(rows: AsyncIterable<OutputRow>): AsyncGenerator<OutputRow> {
     for await (const row of rows) {
-      this.#entities.set(this.#hashes.entityKey(row), this.#hashes.entity(row))
+      this.#noteEntity(row)
       if (row.part !== 'customer') this.#noteRead(row)
       if (this.#entities.size >= BATCH) this.#flushEntities()
       yield row
     }
+    this.#holdEntity()
     this.#flushEntities()
+  }
+
+  /**
+   * The last row of an entity wins. Rows come by service point, so an entity's rows mostly follow each
+   * other: only the last row of each such stretch is hashed, not every row.
+   */
+  #noteEntity(row: OutputRow): void {
+    const key = this.#hashes.entityKey(row)
+    if (this.#entityRow !== undefined && key !== this.#entityKey) this.#holdEntity()
+    this.#entityRow = row
+    this.#entityKey = key
+  }
+
+  #holdEntity(): void {
+    if (this.#entityRow === undefined) return
+    this.#entities.set(this.#entityKey, this.#hashes.entity(this.#entityRow))
+    this.#entityRow = undefined
   }
 
   #noteRead(row: OutputRow): void {
     if (this.#limit > 0 && this.#inPart >= this.#limit && row.servicePointId !== this.#lastServicePoint) {
       this.#part++
+      this.#partName = `#${this.#part}`
       this.#inPart = 0
     }
     this.#inPart++
     this.#lastServicePoint = row.servicePointId
     this.#reads.push({
-      part: this.#part,
       readKey: row.readKey,
       readHash: this.#hashes.read(row),
-      fileName: '',
+      // File names are not known yet: the part number stands in until `finish`.
+      fileName: this.#partName,
       line: this.#inPart + 1,
       servicePointId: row.servicePointId,
       accountId: row.accountId,
@@ -62,31 +93,37 @@ export class DeliveryLedger {
       dateTo: row.dateTo,
       duration: Number(row.duration),
     })
-    if (this.#reads.length >= BATCH) this.#flushReads()
+    if (this.#reads.length >= READ_BATCH) this.#flushReads()
   }
 
   #flushReads(): void {
     if (this.#reads.length === 0) return
-    // File names are not known yet: keep the part number in the name until `finish`.
-    this.#state.recordDeliveredReads(
-      this.#seq,
-      this.#reads.map(({ part, ...read }) => ({ ...read, fileName: `#${part}` })),
-    )
+    this.#state.recordDeliveredReads(this.#seq, this.#reads)
     this.#reads = []
   }
 
   #flushEntities(): void {
     if (this.#entities.size === 0) return
     this.#state.recordDeliveredEntities(
-      this.#seq,
+      this.#entitySeq,
       [...this.#entities].map(([entityKey, attributeHash]) => ({ entityKey, attributeHash })),
     )
     this.#entities = new Map()
   }
 
+  /** Stores the reads still held; they keep their part numbers until `nameFiles`. */
+  flush(): void {
+    this.#flushReads()
+  }
+
   /** Puts the written files' names on the recorded reads (the usage or full files, in order). */
   finish(files: readonly LayoutFile[]): void {
     this.#flushReads()
+    this.nameFiles(files)
+  }
+
+  /** `finish` without the flush, for a caller that names the files inside its own transaction. */
+  nameFiles(files: readonly LayoutFile[]): void {
     const readFiles = files.filter((file) => file.fileType !== 'customer')
     this.#state.nameDeliveredFiles(
       this.#seq,

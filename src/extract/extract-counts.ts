@@ -27,3 +27,10 @@ export function emptyCounts(): ExtractCounts {
 export function totalExcluded(counts: ExtractCounts): number {
   return Object.values(counts.excluded).reduce((sum, n) => sum + n, 0)
 }
+
+/** Adds the counts of one part of a run (a chunk) to the run's total. */
+export function addCounts(total: ExtractCounts, part: ExtractCounts): ExtractCounts {
+  for (const key of ['sourceReadKeys', 'sourceRows', 'reads', 'written', 'cleaned', 'rejected', 'superseded', 'suppressed', 'fanOut'] as const) total[key] += part[key]
+  for (const [reason, n] of Object.entries(part.excluded)) total.excluded[reason] = (total.excluded[reason] ?? 0) + n
+  return total
+}

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js'
 import type { ColumnRule } from '../config/mapping.js'
+import { formatPlainDecimal, parsePlainDecimal } from './plain-decimal.js'
 
 export type MappedValue = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string }
 
@@ -31,6 +32,8 @@ export function mapColumnValue(rule: ColumnRule, source: string | null): MappedV
 }
 
 function formatDecimal(rule: ColumnRule, value: string): MappedValue {
+  const plain = parsePlainDecimal(value)
+  if (plain) return { ok: true, value: formatPlainDecimal(plain, rule.decimals) }
   let number: Decimal
   try {
     number = new Decimal(value)

@@ -1,4 +1,4 @@
-import type { Mapping } from '../config/mapping.js'
+import type { ColumnRule, Mapping } from '../config/mapping.js'
 import { cleanRecord } from '../writer/clean-record.js'
 import { aggregateUsage } from './aggregate-usage.js'
 import type { ExtractCounts } from './extract-counts.js'
@@ -28,19 +28,53 @@ export interface MapReadsOptions {
  * mapped column (otherwise a join fans out), adds up the usage and maps every column.
  */
 export async function* mapReads(records: AsyncIterable<ReadRecord>, options: MapReadsOptions): AsyncGenerator<MappedRead> {
+  const plan = planColumns(options)
   let group: ReadRecord[] = []
   for await (const record of records) {
     options.counts.sourceRows++
     if (group.length > 0 && group[0]![4] !== record[4]) {
-      yield mapGroup(group, options)
+      yield mapGroup(group, options, plan)
       group = []
     }
     group.push(record)
   }
-  if (group.length > 0) yield mapGroup(group, options)
+  if (group.length > 0) yield mapGroup(group, options, plan)
 }
 
-function mapGroup(group: readonly ReadRecord[], options: MapReadsOptions): MappedRead {
+/** How each output column gets its value, worked out once per run instead of once per read. */
+interface ColumnPlan {
+  readonly columns: readonly {
+    readonly name: string
+    readonly rule: ColumnRule
+    /** Index into the record's fields (`sql`), or -1. */
+    readonly field: number
+    readonly constant: string | undefined
+    readonly derived: 'usage_value' | 'date_to' | 'duration' | undefined
+  }[]
+  readonly active: number
+  readonly inactive: number
+}
+
+function planColumns(options: MapReadsOptions): ColumnPlan {
+  const { mapping, fields, columns } = options
+  return {
+    columns: columns.map((name) => {
+      const rule = mapping.columns.get(name)!
+      const source = rule.source
+      return {
+        name,
+        rule,
+        field: source.kind === 'sql' ? FIELDS_START + fields.columns.get(name)! : -1,
+        constant: source.kind === 'constant' ? source.value : source.kind === 'empty' ? '' : undefined,
+        derived: source.kind === 'derived' ? source.from : undefined,
+      }
+    }),
+    active: columns.indexOf('active_date'),
+    inactive: columns.indexOf('inactive_date'),
+  }
+}
+
+function mapGroup(group: readonly ReadRecord[], options: MapReadsOptions, plan: ColumnPlan): MappedRead {
   const { mapping, fields, counts, columns } = options
   counts.reads++
   const first = group[0]!
@@ -66,23 +100,21 @@ function mapGroup(group: readonly ReadRecord[], options: MapReadsOptions): Mappe
   if (usage.kind === 'rejected') return reject('usage_value', usage.reason)
   if (usage.kind === 'excluded') return exclude(counts, usage.reason)
 
-  const derived: Record<string, string> = { usage_value: usage.value, date_to: first[1], duration: String(Number(first[2])) }
+  const duration = String(Number(first[2]))
   const values: string[] = []
-  for (const name of columns) {
-    const rule = mapping.columns.get(name)!
-    const source = rule.source
-    const raw =
-      source.kind === 'sql' ? field(fields.columns.get(name)!) : source.kind === 'constant' ? source.value : source.kind === 'derived' ? derived[source.from]! : ''
-    const mapped = source.kind === 'derived' ? { ok: true as const, value: raw ?? '' } : mapColumnValue(rule, raw)
-    if (!mapped.ok) return reject(name, mapped.reason)
+  for (const column of plan.columns) {
+    if (column.derived !== undefined) {
+      values.push(column.derived === 'usage_value' ? usage.value : column.derived === 'date_to' ? first[1] : duration)
+      continue
+    }
+    const mapped = mapColumnValue(column.rule, column.field >= 0 ? (first[column.field] as string | null) : column.constant!)
+    if (!mapped.ok) return reject(column.name, mapped.reason)
     values.push(mapped.value)
   }
 
   if (options.asOf) {
-    const active = columns.indexOf('active_date')
-    const inactive = columns.indexOf('inactive_date')
-    if (active >= 0 && values[active]! > options.asOf) return exclude(counts, 'account opened after the end date')
-    if (inactive >= 0 && values[inactive]! > options.asOf) values[inactive] = ''
+    if (plan.active >= 0 && values[plan.active]! > options.asOf) return exclude(counts, 'account opened after the end date')
+    if (plan.inactive >= 0 && values[plan.inactive]! > options.asOf) values[plan.inactive] = ''
   }
 
   const cleaned = cleanRecord(values, mapping.cleaning)
@@ -92,7 +124,7 @@ function mapGroup(group: readonly ReadRecord[], options: MapReadsOptions): Mappe
     row: {
       ...keys,
       values: cleaned.values as string[],
-      duration: derived.duration!,
+      duration,
       cleaned: cleaned.cleanedColumns.length > 0,
       ...(fields.flag === undefined ? {} : { inWindow: field(fields.flag) === '1' }),
     },

@@ -104,6 +104,21 @@ export function buildPremiseQuery(mapping: Mapping, dialect: SourceDialect, filt
   }
 }
 
+/**
+ * The distinct service points of the read query's rows (unordered; a caller orders them by the database's
+ * own collation): chunk bounds taken from them split the reads into ranges the same database puts every
+ * service point in exactly one of. NULL service points are left out here and go to the first chunk.
+ */
+export function buildServicePointQuery(mapping: Mapping, dialect: SourceDialect, filter: ReadFilter): { sql: string; bindings: unknown[] } {
+  const servicePoint = sqlOf(mapping, 'service_point_id')
+  const { from, bindings } = fromClause(mapping, dialect)
+  const where = whereClause(mapping, dialect, filter, bindings)
+  return {
+    sql: `SELECT DISTINCT ${servicePoint} AS service_point_id FROM ${from} WHERE ${where}\n  AND ${servicePoint} IS NOT NULL`,
+    bindings,
+  }
+}
+
 /** The FROM of the read query (tables and joins, or the hand-written SELECT) with its bindings. */
 export function fromClause(mapping: Mapping, dialect: SourceDialect): { from: string; bindings: unknown[] } {
   const query = mapping.query

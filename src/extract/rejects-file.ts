@@ -40,6 +40,12 @@ export class RejectsFile {
     await once(this.#out, 'close')
   }
 
+  /** Closes and removes the rejects written so far (the attempt failed). */
+  async discard(): Promise<void> {
+    if (this.#out && !this.#out.closed) await this.close()
+    await rm(this.#partPath, { force: true })
+  }
+
   /** Gives the rejects their final name (`<first file without extension>.rejects.tsv`); undefined when none. */
   async publish(firstFileName: string | undefined): Promise<string | undefined> {
     if (this.#count === 0 || !this.#out) return undefined

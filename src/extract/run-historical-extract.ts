@@ -1,26 +1,27 @@
 import { rm } from 'node:fs/promises'
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
-import type { Source, SourceReader, SourceSnapshot } from '../source/create-source.js'
+import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
+import type { Source } from '../source/create-source.js'
 import { mappingKeyOf } from '../state/mapping-key.js'
+import type { NewRun, StateStore } from '../state/state-store.js'
 import { validateFile } from '../validate/validate-file.js'
 import { defaultValidationOptions } from '../validate/validation-options.js'
 import type { ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
-import { sortRecords } from '../writer/sort-records.js'
 import { compactDate } from './calendar-date.js'
 import { DeliveryLedger } from './delivery-ledger.js'
-import { dropSuperseded } from './drop-superseded.js'
-import { emptyCounts, totalExcluded, type ExtractCounts } from './extract-counts.js'
+import { extractChunk, type ValidatedFile } from './extract-chunk.js'
+import { totalExcluded, type ExtractCounts } from './extract-counts.js'
 import type { HistoricalWindow } from './extract-window.js'
-import { mapReads, type MappedRead } from './map-reads.js'
+import type { MappedRead } from './map-reads.js'
 import { openExtractWorkspace } from './open-extract-workspace.js'
-import { outputColumns, type OutputRow } from './output-row.js'
-import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
-import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
-import { RejectsFile } from './rejects-file.js'
+import type { OutputRow } from './output-row.js'
+import type { ReadFilter } from './read-query.js'
+import type { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
-import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
+import { runChunkedFullHistorical } from './run-chunked-full-historical.js'
+import type { LayoutFile } from './write-layout-files.js'
 
 export type HistoricalPhase = 'sample' | 'full'
 
@@ -38,6 +39,8 @@ export interface HistoricalExtractOptions {
   readonly log: (line: string) => void
   /** Extra facts recorded with the run (sample seed and size). */
   readonly details?: Record<string, unknown>
+  /** Full: discard an unfinished chunked run of this mapping instead of resuming it. */
+  readonly restart?: boolean
 }
 
 export interface HistoricalExtractResult {
@@ -52,90 +55,68 @@ export interface HistoricalExtractResult {
 const PREMISES_PER_QUERY = 900
 
 /**
- * A sample or full historical "as of" the window's end: streams the reads, sorts them in spec order on
- * disk, maps and writes the layout's files, reconciles the counts and validates every file it wrote.
+ * A sample or full historical "as of" the window's end: reads the reads in spec order, maps and writes
+ * the layout's files, reconciles the counts and validates every file it wrote. A full historical runs in
+ * chunks of service points that a rerun resumes (see runChunkedFullHistorical); a sample in one go.
  */
 export async function runHistoricalExtract(options: HistoricalExtractOptions): Promise<HistoricalExtractResult> {
-  const { mapping, window, log } = options
+  const { mapping, log } = options
   const workspace = openExtractWorkspace(mapping, { outDir: options.outDir, command: `extract --phase ${options.phase}`, log })
-  const { state } = workspace
-  // Counts and reads see one consistent state of the database, so reconciliation compares like with like.
-  let snapshot: SourceSnapshot | undefined
   try {
-    snapshot = await options.source.snapshot()
-    const source: SourceReader = snapshot
-    const runId = state.nextRunId(options.phase)
-    const seq = state.nextRunSeq()
-    state.discardUnrecordedRows()
-    const ledger = new DeliveryLedger(state, seq, mapping, rowHashes(mapping))
-    const counts = emptyCounts()
-    const filters = readFilters(window, options.premises)
-    for (const filter of filters) {
-      const count = buildReadCountQuery(mapping, source.dialect, filter)
-      const [row] = await source.query(count.sql, count.bindings)
-      counts.sourceReadKeys += Number(row?.[0] ?? 0)
-    }
-    log(`${runId}: ${counts.sourceReadKeys} reads with date_to in [${window.from}, ${window.end}]`)
-
-    const fanOuts: string[] = []
-    const columns = outputColumns(mapping)
-    const rejects = new RejectsFile(options.outDir, runId)
-    let lastStamp = state.lastFileTimestamp()
-    const now = options.now ?? (() => new Date())
-    const nextTimestamp = () => (lastStamp = nextFileTimestamp(now(), mapping.timezone, lastStamp))
-
-    const records = sortRecords(streamReadRecords(source, mapping, filters, options.signal), {
-      compare: compareReadRecords,
-      tmpDir: options.tmpDir,
-      signal: options.signal,
-      ...readRecordSpillCodec,
-    })
-    const mapped = mapReads(records, {
-      mapping,
-      fields: buildReadQuery(mapping, source.dialect, filters[0]!).fields,
-      columns,
-      asOf: compactDate(window.end),
-      counts,
-      onFanOut: (readKey, what) => {
-        if (fanOuts.length < 5) fanOuts.push(`read ${readKey}: ${what}`)
-      },
-    })
-    const rows = progress(dropSuperseded(writeRejects(mapped, rejects, counts), counts), counts, log)
-    let files: LayoutFile[]
-    try {
-      files = await writeLayoutFiles(ledger.track(rows), { mapping, columns, dir: options.outDir, tmpDir: options.tmpDir, nextTimestamp, signal: options.signal })
-    } finally {
-      await rejects.close()
-    }
-    const rejectsFile = await rejects.publish(files[0]?.fileName)
-    await snapshot.close()
-
-    await discardUnlessReconciled({ counts, fanOuts, ledger, files, rejectsFile })
-    const validated = await validateWrittenFiles(mapping, files, { historyStart: window.from })
-    const valid = validated.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
-    ledger.finish(files)
-    state.recordRun(
-      {
-        runId,
-        seq,
-        mappingKey: mappingKeyOf(mapping),
-        window: { kind: 'historical', from: window.from, end: window.end },
-        phase: options.phase,
-        mappingFile: mapping.file,
-        createdAt: now().toISOString(),
-        windowFrom: window.from,
-        windowTo: window.end,
-        status: 'generated',
-        summary: { counts, valid, ...options.details },
-        files: validated.map((file) => ({ ...file, valid: file.validation.ok })),
-      },
-      lastStamp,
-    )
-    return { runId, files: validated, rejectsFile, counts, valid }
+    workspace.state.discardUnrecordedRows()
+    if (options.phase === 'full' && !options.premises) return await runChunkedFullHistorical(options, workspace.state)
+    return await runSampleExtract(options, workspace.state)
   } finally {
-    // After a failure: closes (destroys) the connection; the failure itself is what the caller needs.
-    await snapshot?.close().catch(() => {})
     workspace.close()
+  }
+}
+
+async function runSampleExtract(options: HistoricalExtractOptions, state: StateStore): Promise<HistoricalExtractResult> {
+  const { mapping, window } = options
+  const runId = state.nextRunId(options.phase)
+  const seq = state.nextRunSeq()
+  let lastStamp = state.lastFileTimestamp()
+  const now = options.now ?? (() => new Date())
+  const chunk = await extractChunk({
+    mapping,
+    source: options.source,
+    window,
+    filters: readFilters(window, options.premises),
+    label: runId,
+    createLedger: () => new DeliveryLedger(state, seq, mapping, rowHashes(mapping)),
+    discardRecorded: () => state.discardDelivered(seq),
+    nextTimestamp: () => (lastStamp = nextFileTimestamp(now(), mapping.timezone, lastStamp)),
+    outDir: options.outDir,
+    tmpDir: options.tmpDir,
+    signal: options.signal,
+    log: options.log,
+  })
+  const { files, counts, rejectsFile } = chunk
+  const valid = files.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
+  chunk.ledger.finish(files)
+  state.recordRun(historicalRunRecord(options, { runId, seq, createdAt: now().toISOString(), counts, valid, files }), lastStamp)
+  return { runId, files, rejectsFile, counts, valid }
+}
+
+/** What the state records of a finished historical. */
+export function historicalRunRecord(
+  options: Pick<HistoricalExtractOptions, 'mapping' | 'phase' | 'window' | 'details'>,
+  run: { readonly runId: string; readonly seq: number; readonly createdAt: string; readonly counts: ExtractCounts; readonly valid: boolean; readonly files: readonly ValidatedFile[]; readonly chunks?: number },
+): NewRun & { readonly seq: number } {
+  const { mapping, window } = options
+  return {
+    runId: run.runId,
+    seq: run.seq,
+    mappingKey: mappingKeyOf(mapping),
+    window: { kind: 'historical', from: window.from, end: window.end },
+    phase: options.phase,
+    mappingFile: mapping.file,
+    createdAt: run.createdAt,
+    windowFrom: window.from,
+    windowTo: window.end,
+    status: 'generated',
+    summary: { counts: run.counts, valid: run.valid, ...(run.chunks !== undefined && run.chunks > 1 ? { chunks: run.chunks } : {}), ...options.details },
+    files: run.files.map((file) => ({ fileName: file.fileName, fileType: file.fileType, rows: file.rows, bytes: file.bytes, sha256: file.sha256, path: file.path, valid: file.validation.ok })),
   }
 }
 
@@ -145,13 +126,6 @@ function readFilters(window: HistoricalWindow, premises: readonly string[] | und
   const filters: ReadFilter[] = []
   for (let i = 0; i < premises.length; i += PREMISES_PER_QUERY) filters.push({ ...base, premises: premises.slice(i, i + PREMISES_PER_QUERY) })
   return filters.length ? filters : [{ ...base, premises: [''] }]
-}
-
-async function* streamReadRecords(source: SourceReader, mapping: Mapping, filters: readonly ReadFilter[], signal?: AbortSignal): AsyncGenerator<ReadRecord> {
-  for (const filter of filters) {
-    const query = buildReadQuery(mapping, source.dialect, filter)
-    for await (const row of source.stream(query.sql, query.bindings, { signal })) yield toReadRecord(row, query.fields, mapping)
-  }
 }
 
 export async function* writeRejects(mapped: AsyncIterable<MappedRead>, rejects: RejectsFile, counts: ExtractCounts): AsyncGenerator<OutputRow> {
@@ -164,11 +138,16 @@ export async function* writeRejects(mapped: AsyncIterable<MappedRead>, rejects: 
   }
 }
 
+/** Rows between two looks at the heap. */
+const ROWS_PER_HEAP_CHECK = 5000
+
 export async function* progress(rows: AsyncIterable<OutputRow>, counts: ExtractCounts, log: (line: string) => void): AsyncGenerator<OutputRow> {
   let lastReport = Date.now()
   for await (const row of rows) {
     counts.written++
     if (row.cleaned) counts.cleaned++
+    // Memory stays flat however many rows stream through (see keepHeapNearLive).
+    if (counts.written % ROWS_PER_HEAP_CHECK === 0) keepHeapNearLive()
     if (Date.now() - lastReport >= 10_000) {
       lastReport = Date.now()
       log(`… ${counts.written} rows written (${counts.rejected} rejected)`)

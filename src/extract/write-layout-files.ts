@@ -62,22 +62,30 @@ async function writeParts(rows: AsyncIterable<OutputRow>, spec: FileSpec, option
   let next = await iterator.next()
   const files: LayoutFile[] = []
   const pick = projection(spec, options.columns)
-  while (!next.done || files.length === 0) {
-    async function* part(): AsyncGenerator<readonly string[]> {
-      let count = 0
-      let lastServicePoint: string | undefined
-      while (!next.done) {
-        const row = next.value
-        if (limit > 0 && count >= limit && row.servicePointId !== lastServicePoint) return
-        yield pick.map((index) => row.values[index]!)
-        count++
-        lastServicePoint = row.servicePointId
-        next = await iterator.next()
-      }
+  try {
+    while (!next.done || files.length === 0) {
+      files.push(await writeOne(part(), spec, options.nextTimestamp(), options))
     }
-    files.push(await writeOne(part(), spec, options.nextTimestamp(), options))
+  } catch (error) {
+    // The rows stop here: their source (a database read) is ended now, not left open behind the failure.
+    await Promise.resolve(iterator.return?.()).catch(() => {})
+    throw error
   }
   return files
+
+  /** The rows of one file: up to `max_rows_per_file`, then on to the end of the service point. */
+  async function* part(): AsyncGenerator<readonly string[]> {
+    let count = 0
+    let lastServicePoint: string | undefined
+    while (!next.done) {
+      const row = next.value
+      if (limit > 0 && count >= limit && row.servicePointId !== lastServicePoint) return
+      yield pick.map((index) => row.values[index]!)
+      count++
+      lastServicePoint = row.servicePointId
+      next = await iterator.next()
+    }
+  }
 }
 
 async function writeOne(records: AsyncIterable<readonly string[]>, spec: FileSpec, timestamp: string, options: WriteLayoutOptions): Promise<LayoutFile> {

@@ -1,4 +1,5 @@
-import knexFactory from 'knex'
+import type knexFactory from 'knex'
+import { createRequire } from 'node:module'
 import type { Mapping } from '../config/mapping.js'
 import type { DialectName } from '../config/mapping.schema.js'
 import { resolveSecrets, type SecretSources } from '../config/resolve-secrets.js'
@@ -9,6 +10,12 @@ import { PostgresDialect } from './dialects/postgres-dialect.js'
 import { SqliteDialect } from './dialects/sqlite-dialect.js'
 import { GuardedSession } from './guarded-session.js'
 import type { SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
+
+/**
+ * knex (13 MB and a fraction of a second to load) is required when a source is created, not when this
+ * module is imported: commands that never connect to the billing database do not pay for it.
+ */
+const requireKnex = createRequire(import.meta.url)
 
 const DIALECTS: Record<DialectName, () => SourceDialect> = {
   sqlite: () => new SqliteDialect(),
@@ -48,6 +55,12 @@ export interface SourceReader {
 export interface SourceSnapshot extends SourceReader {
   /** Ends the snapshot; after a failed or abandoned read the connection is closed instead of reused. */
   close(): Promise<void>
+  /**
+   * A second connection that sees exactly this snapshot, for a query to run while this one streams (the
+   * reconciliation count beside the read stream); `undefined` where the database cannot share a
+   * snapshot between connections. The caller closes it.
+   */
+  share(): Promise<SourceSnapshot | undefined>
 }
 
 /** The billing database of a mapping. Each `stream`/`query` on it runs on a connection of its own. */
@@ -61,8 +74,21 @@ export interface Source extends SourceReader {
 export function createSource(mapping: Mapping, secrets: Omit<SecretSources, 'baseDir'>): Source {
   const dialect = createDialect(mapping.source.dialect)
   const connection = resolveSecrets(mapping.source.connection, { ...secrets, baseDir: mapping.dir }, mapping.file)
-  const knex = knexFactory({ ...dialect.createKnexConfig(connection), log: KNEX_LOG })
-  const open = async (snapshot: boolean): Promise<GuardedSession> => GuardedSession.open(knex, dialect, mapping, snapshot)
+  const config = dialect.createKnexConfig(connection)
+  const knex = (requireKnex('knex') as typeof knexFactory)({ ...config, log: KNEX_LOG })
+  const open = async (snapshot: boolean, joinSnapshot?: string): Promise<GuardedSession> => GuardedSession.open(knex, dialect, mapping, { snapshot, joinSnapshot })
+  const readerOf = (session: GuardedSession): SourceSnapshot => ({
+    dialect,
+    stream: (sql, bindings, options) => session.stream(sql, bindings, options),
+    query: (sql, bindings) => session.query(sql, bindings),
+    close: () => session.close(),
+    async share() {
+      const exportQuery = dialect.exportSnapshotQuery?.()
+      if (!exportQuery) return undefined
+      const [row] = await session.query(exportQuery, [])
+      return readerOf(await open(true, String(row?.[0])))
+    },
+  })
   return {
     dialect,
     async *stream(sql, bindings, options) {
@@ -81,15 +107,7 @@ export function createSource(mapping: Mapping, secrets: Omit<SecretSources, 'bas
         await session.close()
       }
     },
-    async snapshot() {
-      const session = await open(true)
-      return {
-        dialect,
-        stream: (sql, bindings, options) => session.stream(sql, bindings, options),
-        query: (sql, bindings) => session.query(sql, bindings),
-        close: () => session.close(),
-      }
-    },
+    snapshot: async () => readerOf(await open(true)),
     close: () => knex.destroy(),
   }
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
-import type { DialectSession, SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
+import type { DialectSession, SessionOptions, SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
 import { sourceError } from './source-error.js'
 
 /**
@@ -32,9 +32,9 @@ export class GuardedSession {
     })
   }
 
-  static async open(knex: Knex, dialect: SourceDialect, mapping: Mapping, snapshot: boolean): Promise<GuardedSession> {
+  static async open(knex: Knex, dialect: SourceDialect, mapping: Mapping, options: SessionOptions): Promise<GuardedSession> {
     try {
-      return new GuardedSession(await dialect.openSession(knex, { snapshot }), mapping, dialect)
+      return new GuardedSession(await dialect.openSession(knex, options), mapping, dialect)
     } catch (cause) {
       throw sourceError(cause, { mapping, dialect })
     }
@@ -42,10 +42,11 @@ export class GuardedSession {
 
   async *stream(sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncGenerator<SourceRow> {
     const iterator = this.#session.streamRows(sql, bindings, options)[Symbol.asyncIterator]()
+    const watch = this.#watch(sql, options.signal)
     let finished = false
     try {
       for (;;) {
-        const next = await this.#guard(iterator.next(), sql, options.signal)
+        const next = await watch.wait(iterator.next())
         if (next.done) break
         yield next.value
       }
@@ -54,6 +55,7 @@ export class GuardedSession {
       await this.#fail()
       throw sourceError(cause, { ...this.#context, sql })
     } finally {
+      watch.stop()
       if (!finished) {
         this.#dirty = true
         // Not awaited: on a dead connection the driver's clean-up may never finish.
@@ -63,11 +65,14 @@ export class GuardedSession {
   }
 
   async query(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
+    const watch = this.#watch(sql)
     try {
-      return await this.#guard(this.#session.queryRows(sql, bindings), sql)
+      return await watch.wait(this.#session.queryRows(sql, bindings))
     } catch (cause) {
       await this.#fail()
       throw sourceError(cause, { ...this.#context, sql })
+    } finally {
+      watch.stop()
     }
   }
 
@@ -88,34 +93,91 @@ export class GuardedSession {
     await this.#session.destroy().catch(() => {})
   }
 
-  /** Waits for `pending` unless the connection is lost, the watchdog fires or the run is aborted first. */
-  #guard<T>(pending: Promise<T>, sql: string, signal?: AbortSignal): Promise<T> {
+  /** The watch over the waits of one read: stall timeout, lost connection and abort. */
+  #watch(sql: string, signal?: AbortSignal): ReadWatch {
     const { mapping, dialect } = this.#context
+    const seconds = mapping.source.stallTimeoutSeconds
+    const stalled = () =>
+      new ToolkitError('SOURCE_STALLED', `${mapping.file} source.stall_timeout: the ${dialect.name} database sent nothing for ${seconds} s; the connection was closed`, {
+        details: [`SQL: ${sql.length > 500 ? `${sql.slice(0, 500)}…` : sql}`],
+        hint: 'rerun; if it repeats, ask the DBA about locks, a dead network path or a session that stopped; raise source.stall_timeout for queries that need longer before their first row',
+      })
+    return new ReadWatch({ timeoutMs: seconds * 1000, stalled, lost: () => this.#lost, lostWaiters: this.#lostWaiters, signal })
+  }
+}
+
+/**
+ * Guards the waits of one read (each `next()` of a stream, or one query) with a single timer, listener
+ * and lost-connection registration for the whole read rather than per row: a read of millions of rows
+ * would otherwise create and clear a timer, a promise race and an abort listener for every row. The
+ * timer is re-armed when a wait starts and ignored when it fires between waits, so only time spent
+ * waiting on the database counts.
+ */
+class ReadWatch {
+  readonly #options: ReadWatchOptions
+  #timer: NodeJS.Timeout | undefined
+  /** Settles the current wait; undefined between waits. */
+  #resolve: ((value: never) => void) | undefined
+  #reject: ((error: unknown) => void) | undefined
+  readonly #onLost = (error: Error) => this.#interrupt(error)
+  readonly #onAbort = () => this.#interrupt(this.#options.signal?.reason)
+  readonly #onTimer = () => {
+    if (this.#reject) this.#interrupt(this.#options.stalled())
+  }
+  readonly #onValue = (value: unknown) => {
+    const resolve = this.#resolve
+    this.#settled()
+    resolve?.(value as never)
+  }
+  readonly #onError = (error: unknown) => this.#interrupt(error)
+
+  constructor(options: ReadWatchOptions) {
+    this.#options = options
+    options.lostWaiters.add(this.#onLost)
+    options.signal?.addEventListener('abort', this.#onAbort, { once: true })
+  }
+
+  /** Waits for `pending` unless the connection is lost, the watchdog fires or the run is aborted first. */
+  wait<T>(pending: Promise<T>): Promise<T> {
+    const lost = this.#options.lost()
+    const { signal } = this.#options
+    if (lost || signal?.aborted) {
+      // Not waited for: its own failure (often the same abort) must not surface as an unhandled rejection.
+      pending.catch(() => {})
+      return Promise.reject(lost ?? signal?.reason)
+    }
     return new Promise<T>((resolve, reject) => {
-      if (this.#lost) return reject(this.#lost)
-      if (signal?.aborted) return reject(signal.reason)
-      const seconds = mapping.source.stallTimeoutSeconds
-      const settle =
-        <V>(done: (value: V) => void) =>
-        (value: V) => {
-          clearTimeout(timer)
-          this.#lostWaiters.delete(fail)
-          signal?.removeEventListener('abort', onAbort)
-          done(value)
-        }
-      const fail = settle(reject)
-      const onAbort = () => fail(signal?.reason)
-      const timer = setTimeout(() => {
-        fail(
-          new ToolkitError('SOURCE_STALLED', `${mapping.file} source.stall_timeout: the ${dialect.name} database sent nothing for ${seconds} s; the connection was closed`, {
-            details: [`SQL: ${sql.length > 500 ? `${sql.slice(0, 500)}…` : sql}`],
-            hint: 'rerun; if it repeats, ask the DBA about locks, a dead network path or a session that stopped; raise source.stall_timeout for queries that need longer before their first row',
-          }),
-        )
-      }, seconds * 1000)
-      this.#lostWaiters.add(fail)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      pending.then(settle(resolve), fail)
+      this.#resolve = resolve as (value: never) => void
+      this.#reject = reject
+      if (this.#timer) this.#timer.refresh()
+      else this.#timer = setTimeout(this.#onTimer, this.#options.timeoutMs)
+      pending.then(this.#onValue, this.#onError)
     })
   }
+
+  stop(): void {
+    clearTimeout(this.#timer)
+    this.#settled()
+    this.#options.lostWaiters.delete(this.#onLost)
+    this.#options.signal?.removeEventListener('abort', this.#onAbort)
+  }
+
+  #interrupt(error: unknown): void {
+    const reject = this.#reject
+    this.#settled()
+    reject?.(error)
+  }
+
+  #settled(): void {
+    this.#resolve = undefined
+    this.#reject = undefined
+  }
+}
+
+interface ReadWatchOptions {
+  readonly timeoutMs: number
+  readonly stalled: () => Error
+  readonly lost: () => Error | undefined
+  readonly lostWaiters: Set<(error: Error) => void>
+  readonly signal: AbortSignal | undefined
 }

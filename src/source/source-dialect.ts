@@ -26,6 +26,11 @@ export interface SourceFailure {
 export interface SessionOptions {
   /** Open a read-only transaction whose reads all see one consistent snapshot of the database. */
   readonly snapshot: boolean
+  /**
+   * With `snapshot`: see exactly the snapshot another session exported (`exportSnapshotQuery`), so a
+   * count can run beside a stream and still compare like with like.
+   */
+  readonly joinSnapshot?: string
 }
 
 /**
@@ -71,6 +76,12 @@ export interface SourceDialect {
   /** SQL that renders a number exactly as text (no float rounding on the way). */
   formatNumber(expression: string): string
   /**
+   * An ORDER BY term that sorts an expression's value as text the way JavaScript compares strings (by
+   * code unit, not by the database's collation), with NULL as empty text first, and spaces trimmed: the
+   * extract's own sort key, so rows the database ordered need no sort on disk.
+   */
+  binaryOrderKey(expression: string): string
+  /**
    * A complete SELECT that returns one row, one column: the database's own current time as text in the
    * format of formatTimestamp, on the scale its timestamp columns are written in (incremental windows
    * are measured on this clock, never on the host's).
@@ -100,6 +111,12 @@ export interface SourceDialect {
    * dialect cannot tell; `check` then says so.
    */
   indexLeadingColumnsQuery?(table: string): { sql: string; bindings: unknown[] }
+  /**
+   * Optional: a SELECT of one row, one column that exports the open snapshot of a session for others to
+   * join (`SessionOptions.joinSnapshot`). Left out where a database cannot share a snapshot between
+   * connections; statements that need the same snapshot then run one after the other.
+   */
+  exportSnapshotQuery?(): string
   /** Optional, for `check`: a SELECT of one row, one column naming the session time zone. */
   sessionTimeZoneQuery?(): string
 }

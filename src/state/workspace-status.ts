@@ -1,4 +1,4 @@
-import type { RunFileState, RunRecord, StateStore } from './state-store.js'
+import type { ChunkedRun, RunFileState, RunRecord, StateStore } from './state-store.js'
 
 /** What `status` shows: the watermark, every run with its lifecycle, pending files, the last accepted delivery. */
 export interface WorkspaceStatus {
@@ -10,6 +10,8 @@ export interface WorkspaceStatus {
   readonly lastAcceptedDelivery: { readonly runId: string; readonly deliveredAt: string; readonly ageDays: number } | undefined
   readonly runs: readonly RunRecord[]
   readonly pendingFiles: readonly RunFileState[]
+  /** A chunked full historical still being written (not a run yet: nothing of it is sent or searched). */
+  readonly unfinished: { readonly runId: string; readonly from: string; readonly asOf: string; readonly chunks: number; readonly chunksDone: number; readonly startedAt: string } | undefined
 }
 
 const DAY_MS = 86_400_000
@@ -39,6 +41,19 @@ export function workspaceStatus(state: StateStore, mappingKey: string, now: Date
       last && deliveredAt ? { runId: last.runId, deliveredAt, ageDays: (now.getTime() - Date.parse(deliveredAt)) / DAY_MS } : undefined,
     runs,
     pendingFiles: state.pendingFiles().filter((file) => runs.some((run) => run.runId === file.runId)),
+    unfinished: unfinishedOf(state.unfinishedChunkedRun(mappingKey)),
+  }
+}
+
+function unfinishedOf(run: ChunkedRun | undefined): WorkspaceStatus['unfinished'] {
+  if (!run) return undefined
+  return {
+    runId: run.runId,
+    from: run.windowFrom,
+    asOf: run.windowEnd,
+    chunks: run.chunks.length,
+    chunksDone: run.chunks.filter((chunk) => chunk.done).length,
+    startedAt: run.createdAt,
   }
 }
 
@@ -57,11 +72,17 @@ export function formatWorkspaceStatus(status: WorkspaceStatus, stateDir: string)
       : 'last accepted delivery: none yet',
   )
   lines.push('', 'runs (lifecycle: generated → sent → accepted | rejected; only accepted runs move the state):')
-  if (status.runs.length === 0) lines.push('  none')
+  if (status.runs.length === 0 && !status.unfinished) lines.push('  none')
   for (const run of status.runs) {
     const window = run.window?.kind === 'incremental' ? (run.window.keys ? 'backfill of given keys' : `changes in [${run.window.lower}, ${run.window.upper})`) : `reads ${run.windowFrom} … ${run.windowTo}`
     const sent = run.files.filter((file) => file.sentAt !== undefined).length
     lines.push(`  ${run.runId.padEnd(18)} ${run.status.padEnd(9)} ${run.createdAt.slice(0, 19)}Z  ${window}; ${run.files.length} file(s), ${sent} delivered${run.verdictAt ? `; ${run.status} ${run.verdictAt.slice(0, 19)}Z` : ''}`)
+  }
+  if (status.unfinished) {
+    const u = status.unfinished
+    lines.push(
+      `  ${u.runId.padEnd(18)} ${'unfinished'.padEnd(9)} ${u.startedAt.slice(0, 19)}Z  reads ${u.from} … ${u.asOf}; ${u.chunksDone} of ${u.chunks} chunk(s) done: run the same extract --phase full again to resume, or add --restart`,
+    )
   }
   lines.push('', 'pending files (written, not delivered yet):')
   if (status.pendingFiles.length === 0) lines.push('  none')

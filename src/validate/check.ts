@@ -35,6 +35,11 @@ export interface ValidatedFile {
   readonly line: string
   /** The current row is pure ASCII (known per decompressed block, so checks can skip Unicode cases cheaply). */
   readonly ascii: boolean
+  /**
+   * The current row's block may hold whitespace other than space, TAB, CR and LF (\v, \f, no-break and
+   * other Unicode spaces); false rules it out for every row of the block (V25).
+   */
+  readonly otherWhitespace: boolean
   /** The service points' reads in order (V71–V73, statistics), stepped once per row; use after the header. */
   readonly readSteps: ReadSteps
   /** Index of the first header field with this name, or -1. */
@@ -72,6 +77,7 @@ export interface CheckContext {
  *
  * Per-file state lives in what `init` returns, so one check object serves any number of runs. Later
  * rules that compare against accepted deliveries get their baseline through `options` in the same way.
+ * `onRow` is called as a plain function (no `this`), from a list the driver builds after the header.
  *
  * ```ts
  * export const v34AccountId: Check<{ col: number }> = {

@@ -26,6 +26,7 @@ export class FileState implements ValidatedFile {
   rows = 0
   line = ''
   ascii = true
+  otherWhitespace = true
   #first = new Map<string, number>()
   #last = new Map<string, number>()
   #carried: Set<string> | undefined

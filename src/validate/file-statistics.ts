@@ -78,11 +78,11 @@ export class StatisticsCollector {
     if (c.estimate >= 0 && row.end(c.estimate) - row.start(c.estimate) === 1 && row.field(c.estimate) === 'E') this.#estimated++
     const dayTo = row.day(c.dateTo)
     if (dayTo >= 0) {
-      // yyyymm as a number: the date_to field's first six digits.
-      const month = Math.floor(Number(row.field(c.dateTo)) / 100)
+      // yyyymm as a number: the date_to field's first six digits (known to be digits once day() passed).
+      const month = leadingNumber(row.line, row.start(c.dateTo), 6)
       figures.months.set(month, (figures.months.get(month) ?? 0) + 1)
     }
-    figures.usage.add(Number(row.field(c.value)))
+    figures.usage.add(row.number(c.value))
     if (c.duration >= 0 && this.#file.readSteps.kindOf(row, line) === 'gap') this.#countGap()
   }
 
@@ -132,4 +132,11 @@ export class StatisticsCollector {
     const label = (GAP_BUCKETS.find((bucket) => days <= bucket.max) ?? GAP_BUCKETS[GAP_BUCKETS.length - 1])?.label as string
     this.#gapsByLength.set(label, (this.#gapsByLength.get(label) ?? 0) + 1)
   }
+}
+
+/** The number written by the `length` digits at `start` of `text` (already known to be digits). */
+function leadingNumber(text: string, start: number, length: number): number {
+  let value = 0
+  for (let i = start; i < start + length; i++) value = value * 10 + (text.charCodeAt(i) - 48)
+  return value
 }

@@ -4,6 +4,22 @@ import { createContentFacts, noteLine, type ContentFacts } from './content-facts
 const LF = 0x0a
 const CR = 0x0d
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+/**
+ * Byte patterns that every UTF-8 encoding of whitespace other than space, TAB, CR and LF contains: \v, \f,
+ * U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F (all E2 80 xx), U+205F, U+3000, U+FEFF. A block
+ * without any of them holds none of that whitespace, whatever else it holds.
+ */
+const OTHER_WHITESPACE_BYTES: readonly (number | Buffer)[] = [
+  0x0b,
+  0x0c,
+  Buffer.from([0xc2, 0xa0]),
+  Buffer.from([0xe1, 0x9a, 0x80]),
+  Buffer.from([0xe2, 0x80]),
+  Buffer.from([0xe2, 0x81, 0x9f]),
+  Buffer.from([0xe3, 0x80, 0x80]),
+  BOM,
+]
+const ASCII_OTHER_WHITESPACE_BYTES: readonly number[] = [0x0b, 0x0c]
 
 /**
  * Turns decompressed byte chunks into lines (without terminators; CR of a CRLF removed) and records the
@@ -18,6 +34,8 @@ export class LineSplitter {
   readonly facts: ContentFacts = createContentFacts()
   /** Whether the block the last returned lines came from is pure ASCII (checks can then skip Unicode cases). */
   lastBlockAscii = true
+  /** Whether that block may hold whitespace other than space, TAB, CR and LF (false: it holds none; V25). */
+  lastBlockOtherWhitespace = true
   readonly #limit: number
   #carry: Buffer = Buffer.alloc(0)
   #started = false
@@ -78,6 +96,7 @@ export class LineSplitter {
     if (terminated) lines.pop()
     facts.lines += lines.length
     this.lastBlockAscii = isAscii(block)
+    this.lastBlockOtherWhitespace = holdsAny(block, this.lastBlockAscii ? ASCII_OTHER_WHITESPACE_BYTES : OTHER_WHITESPACE_BYTES)
     if (!this.lastBlockAscii && !isUtf8(block)) this.#findInvalidUtf8(block, first)
     if (block.indexOf(CR) < 0) {
       this.#noteLfOnly(lines, first, terminated)
@@ -122,4 +141,9 @@ export class LineSplitter {
       number++
     }
   }
+}
+
+function holdsAny(block: Buffer, patterns: readonly (number | Buffer)[]): boolean {
+  for (const pattern of patterns) if (block.indexOf(pattern) >= 0) return true
+  return false
 }

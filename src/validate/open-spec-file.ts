@@ -15,6 +15,8 @@ export type Container = 'gzip' | 'zip' | 'plain'
 export interface LineBatch {
   readonly lines: readonly string[]
   readonly ascii: boolean
+  /** The lines may hold whitespace other than space, TAB, CR and LF (see `LineSplitter`). */
+  readonly otherWhitespace: boolean
 }
 
 /** A spec file opened for validation. `lines()` may be consumed once. */
@@ -89,7 +91,7 @@ async function* splitLines(path: string, chunks: AsyncIterable<Buffer>, splitter
   try {
     for await (const chunk of chunks) {
       const lines = splitter.push(chunk)
-      if (lines.length > 0) yield { lines, ascii: splitter.lastBlockAscii }
+      if (lines.length > 0) yield { lines, ascii: splitter.lastBlockAscii, otherWhitespace: splitter.lastBlockOtherWhitespace }
     }
   } catch (error) {
     if (isReadError(error)) throw unreadable(path, `could not be read (${messageOf(error)})`, error)
@@ -101,7 +103,7 @@ async function* splitLines(path: string, chunks: AsyncIterable<Buffer>, splitter
     return
   }
   const rest = splitter.end()
-  if (rest.length > 0) yield { lines: rest, ascii: splitter.lastBlockAscii }
+  if (rest.length > 0) yield { lines: rest, ascii: splitter.lastBlockAscii, otherWhitespace: splitter.lastBlockOtherWhitespace }
 }
 
 function gunzipChunks(path: string): AsyncIterable<Buffer> {

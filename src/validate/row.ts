@@ -17,6 +17,8 @@ export class Row {
   #cachedFor: Int32Array = new Int32Array(64)
   #days: Int32Array = new Int32Array(64)
   #daysFor: Int32Array = new Int32Array(64)
+  #numbers: Float64Array = new Float64Array(64)
+  #numbersFor: Int32Array = new Int32Array(64)
   #generation = 0
 
   reset(line: string): void {
@@ -58,6 +60,22 @@ export class Row {
     return day
   }
 
+  /**
+   * Field `index` as `Number(text)` would read it (NaN when it is not a number, 0 when empty). Parsed once
+   * per row, whichever checks ask (the statistics and P02 both read `usage_value`).
+   */
+  number(index: number): number {
+    if (index < 0 || index >= this.length) return 0
+    if (this.#numbersFor[index] === this.#generation) return this.#numbers[index] as number
+    const start = this.#starts[index] as number
+    const end = (this.#starts[index + 1] as number) - 1
+    const plain = plainDecimalAt(this.line, start, end)
+    const value = plain === plain ? plain : Number(this.field(index))
+    this.#numbers[index] = value
+    this.#numbersFor[index] = this.#generation
+    return value
+  }
+
   /** Where field `index` starts in `line`. */
   start(index: number): number {
     return this.#starts[index] as number
@@ -80,12 +98,50 @@ export class Row {
     this.#cachedFor = grown(this.#cachedFor, starts.length)
     this.#days = grown(this.#days, starts.length)
     this.#daysFor = grown(this.#daysFor, starts.length)
+    this.#numbers = grownFloats(this.#numbers, starts.length)
+    this.#numbersFor = grown(this.#numbersFor, starts.length)
     return starts
   }
 }
 
 function grown(array: Int32Array, length: number): Int32Array {
   const copy = new Int32Array(length)
+  copy.set(array)
+  return copy
+}
+
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, power) => 10 ** power)
+
+/**
+ * `Number(text[start, end))` for a plain decimal (`-?digits(.digits)?`) of at most 15 digits, else NaN
+ * (the caller then asks `Number`). With the digits as a whole number below 2^53 and an exact power of ten,
+ * one division is correctly rounded, so the result is exactly what `Number` gives (Clinger's fast path).
+ */
+function plainDecimalAt(text: string, start: number, end: number): number {
+  let i = start
+  const negative = i < end && text.charCodeAt(i) === 45
+  if (negative) i++
+  let digits = 0
+  let decimals = -1
+  let value = 0
+  for (; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 46 && decimals < 0 && digits > 0) {
+      decimals = 0
+      continue
+    }
+    if (code < 48 || code > 57) return NaN
+    value = value * 10 + (code - 48)
+    digits++
+    if (decimals >= 0) decimals++
+  }
+  if (digits === 0 || digits > 15 || decimals === 0) return NaN
+  const number = decimals > 0 ? value / (POWERS_OF_TEN[decimals] as number) : value
+  return negative ? -number : number
+}
+
+function grownFloats(array: Float64Array, length: number): Float64Array {
+  const copy = new Float64Array(length)
   copy.set(array)
   return copy
 }

@@ -7,6 +7,7 @@ import { Row } from './row.js'
 import type { Check } from './check.js'
 import type { ValidationOptions } from './validation-options.js'
 import { summarizeReport, type Finding, type NotEvaluated, type ValidationReport } from './validation-report.js'
+import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
 
 /**
  * Validates one Legacy Billing file (`.gz`, `.zip` or plain text, told apart by content) against every
@@ -37,7 +38,10 @@ export async function validateFile(
     const driver = new RowDriver(file, runners, options)
     for await (const batch of opened.lines()) {
       file.ascii = batch.ascii
+      file.otherWhitespace = batch.otherWhitespace
       driver.feed(batch.lines)
+      // Memory stays near what the checks keep live, however long the file (see keepHeapNearLive).
+      keepHeapNearLive()
     }
     const statistics = driver.statistics
     if (!file.hasHeader) startChecks(runners, file)
@@ -65,8 +69,10 @@ class RowDriver {
   readonly #options: ValidationOptions
   readonly #row = new Row()
   #lineNumber = 0
-  #rowChecks: CheckRunner[] = []
-  #lineChecks: CheckRunner[] = []
+  // Each list as parallel arrays of hook, runner and state: a row then costs one call per check, without
+  // the lookups of `runner.check.onRow` (a different object shape per check) and `runner.state`.
+  #rowChecks: Hooks = NO_HOOKS
+  #lineChecks: Hooks = NO_HOOKS
 
   constructor(file: FileState, runners: readonly CheckRunner[], options: ValidationOptions) {
     this.#file = file
@@ -92,11 +98,8 @@ class RowDriver {
       const repeatsHeader = line === file.headerLine
       if (!repeatsHeader) file.rows++
       const whole = row.length === file.header.length && !repeatsHeader
-      const active = whole ? this.#rowChecks : this.#lineChecks
-      for (let k = 0; k < active.length; k++) {
-        const runner = active[k] as CheckRunner
-        ;(runner.check.onRow as NonNullable<Check['onRow']>)(row, lineNumber, runner, runner.state)
-      }
+      const { onRow, runners, states } = whole ? this.#rowChecks : this.#lineChecks
+      for (let k = 0; k < onRow.length; k++) (onRow[k] as OnRow)(row, lineNumber, runners[k] as CheckRunner, states[k])
       if (whole && this.statistics !== undefined) this.statistics.onRow(row, lineNumber)
     }
   }
@@ -104,11 +107,27 @@ class RowDriver {
   #start(headerLine: string): void {
     this.#file.setHeader(headerLine)
     startChecks(this.#runners, this.#file)
-    this.#rowChecks = this.#runners.filter((runner) => runner.active && runner.check.onRow !== undefined)
-    this.#lineChecks = this.#rowChecks.filter((runner) => runner.check.wholeLine === true)
+    const rowChecks = this.#runners.filter((runner) => runner.active && runner.check.onRow !== undefined)
+    this.#rowChecks = hooksOf(rowChecks)
+    this.#lineChecks = hooksOf(rowChecks.filter((runner) => runner.check.wholeLine === true))
     const statistics = new StatisticsCollector(this.#file, this.#options)
     this.statistics = statistics.applies ? statistics : undefined
   }
+}
+
+type OnRow = NonNullable<Check['onRow']>
+
+interface Hooks {
+  readonly onRow: readonly OnRow[]
+  readonly runners: readonly CheckRunner[]
+  readonly states: readonly unknown[]
+}
+
+const NO_HOOKS: Hooks = { onRow: [], runners: [], states: [] }
+
+// The states are read once: `init` has run for every check by the time the header is read.
+function hooksOf(runners: readonly CheckRunner[]): Hooks {
+  return { onRow: runners.map((runner) => runner.check.onRow as OnRow), runners, states: runners.map((runner) => runner.state) }
 }
 
 /** Decides per check: left out (file type lacks its columns), not evaluated (header lacks them), or run. */

@@ -1,3 +1,5 @@
+import { civilFromDays, daysFromCivil } from '../platform/civil-days.js'
+
 /** Days per month in a non-leap year; index 0 is unused. */
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
@@ -31,9 +33,20 @@ export function dayNumber(text: string): number {
   return daysFromCivil(number(text, 0, 4), number(text, 4, 2), number(text, 6, 2))
 }
 
-/** The `yyyymmdd` text of a day number. */
+/** Day numbers of 0000-01-01 and 9999-12-31: the days written with a four-digit year. */
+const FIRST_FOUR_DIGIT_DAY = -719_528
+const LAST_FOUR_DIGIT_DAY = 2_932_896
+
+/**
+ * The `yyyymmdd` text of a day number. Arithmetic (H. Hinnant's civil_from_days) rather than a `Date`:
+ * reports name tens of thousands of days. Days outside years 0–9999 keep the `Date` spelling.
+ */
 export function dayText(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+  if (!Number.isInteger(day) || day < FIRST_FOUR_DIGIT_DAY || day > LAST_FOUR_DIGIT_DAY) {
+    return new Date(day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+  }
+  const { year, month, day: dayOfMonth } = civilFromDays(day)
+  return String(year * 10_000 + month * 100 + dayOfMonth).padStart(8, '0')
 }
 
 /** A real date-time written `yyyyMMddHHmmss` (V06). */
@@ -96,13 +109,42 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), without a Date. */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year
-  const era = Math.floor(y / 400)
-  const yoe = y - era * 400
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
-  return era * 146097 + doe - 719468
+
+
+/**
+ * `text[start, end)` as a positive whole number without leading zeros (`/^[1-9]\d*$/`), else -1. Char
+ * codes instead of a regex and `Number`: several rules read `duration` on every row.
+ */
+export function positiveIntegerAt(text: string, start: number, end: number): number {
+  if (end <= start || text.charCodeAt(start) === 48) return -1
+  let value = 0
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  // Past 15 digits the running sum may round differently from Number's parse of the whole text.
+  return end - start > 15 ? Number(text.slice(start, end)) : value
 }
 
+/**
+ * Whether `text[start, end)` is an optional minus, digits, and optionally `.` and 1 to `maxDecimals`
+ * digits: {@link USAGE_VALUE_FORMAT} (`maxDecimals` Infinity) and {@link USAGE_CHARGE_FORMAT} (2) without a
+ * regex or a cut string, for the rules that judge every row.
+ */
+export function isDecimalAt(text: string, start: number, end: number, maxDecimals: number): boolean {
+  let i = start
+  if (i < end && text.charCodeAt(i) === 45) i++
+  const wholeStart = i
+  while (i < end && isDigitCode(text.charCodeAt(i))) i++
+  if (i === wholeStart) return false
+  if (i === end) return true
+  if (text.charCodeAt(i) !== 46) return false
+  const fractionStart = ++i
+  while (i < end && isDigitCode(text.charCodeAt(i))) i++
+  return i === end && i > fractionStart && i - fractionStart <= maxDecimals
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57
+}

@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module'
 import { Duplex, PassThrough, type Readable } from 'node:stream'
 import { createGzip } from 'node:zlib'
-import { ZipFile } from 'yazl'
+import type { ZipFile } from 'yazl'
 
 /** The two containers the spec allows (LEGACY-BILLING-SPEC.md §6): gzip by default, zip on request. */
 export const COMPRESSIONS = ['gz', 'zip'] as const
@@ -12,6 +13,9 @@ export type Compression = (typeof COMPRESSIONS)[number]
 const FIXED_ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0)
 // Owner-only, like the archive itself: the entry holds names and addresses.
 const ZIP_ENTRY_MODE = 0o100600
+// yazl is required when a zip is written: this module is imported by everything that parses file names
+// (validate, send, status), which would otherwise load it for nothing.
+const requireYazl = createRequire(import.meta.url)
 
 /**
  * Builds the compression stage of a spec file: TSV bytes in, compressed bytes out. Both give the same
@@ -37,7 +41,7 @@ class ZipOneEntryStream extends Duplex {
 
   constructor(entryName: string, level: number) {
     super()
-    const zip = new ZipFile()
+    const zip = new (requireYazl('yazl') as { ZipFile: typeof ZipFile }).ZipFile()
     zip.addReadStream(this.#input, entryName, {
       mtime: FIXED_ZIP_MTIME,
       forceDosTimestamp: true,

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   MICROS_PER_DAY,
-  civilFromDays,
   dateText,
   dayOf,
   microsAt,
   timestampText,
 } from '../../src/demo/demo-calendar.js'
+import { civilFromDays } from '../../src/platform/civil-days.js'
 
 describe('demo-calendar', () => {
   it('agrees with the UTC calendar for every day from 1900 to 2100', () => {

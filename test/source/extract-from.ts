@@ -13,7 +13,7 @@ import type { ScratchDatabase } from './scratch-database.js'
 export function retarget(mapping: Mapping, database: ScratchDatabase, dir: string, stallTimeoutSeconds = 60): Mapping {
   return {
     ...mapping,
-    source: { dialect: database.dialect, connection: database.connection, stallTimeoutSeconds },
+    source: { ...mapping.source, dialect: database.dialect, connection: database.connection, stallTimeoutSeconds },
     output: { ...mapping.output, folder: join(dir, 'out'), state: join(dir, 'state') },
   }
 }
@@ -26,6 +26,8 @@ export interface ExtractRequest {
   readonly seed?: string
   readonly tmpDir: string
   readonly signal?: AbortSignal
+  /** Receives the extract's log lines (default: dropped). */
+  readonly log?: (line: string) => void
 }
 
 /** What a user gets from an extract, independent of file-name timestamps: each file's type and text. */
@@ -53,7 +55,7 @@ export async function extractFrom(mapping: Mapping, request: ExtractRequest): Pr
       outDir: mapping.output.folder,
       tmpDir: request.tmpDir,
       signal: request.signal,
-      log: () => {},
+      log: request.log ?? (() => {}),
     })
     return {
       files: result.files.map((file) => ({ fileType: file.fileType, text: gunzipSync(readFileSync(file.path)).toString('utf8') })),

@@ -16,6 +16,18 @@ function split(bytes: Buffer, cuts: readonly number[] = [], limit = 10) {
 }
 
 describe('LineSplitter', () => {
+  it('says a block may hold other whitespace exactly when one of its lines does (V25 skips the rest)', () => {
+    // JavaScript's \s minus space, TAB, CR and LF: what V25's scan for "other" whitespace looks for.
+    const other = /[^\S \t\r\n]/
+    const samples = ['plain ascii\tline', 'Peñasco Verde\t東京 – “quoted”', 'a\vb', 'a\fb', 'a\u00a0b', 'a\u1680b', 'a\u2003b', 'a\u200ab', 'a\u2028b']
+    samples.push('a\u2029b', 'a\u202fb', 'a\u205fb', 'a\u3000b', 'a\ufeffb', 'ñ\u00a0', 'a\u0085b')
+    for (const text of samples) {
+      const splitter = new LineSplitter(10)
+      splitter.push(Buffer.from(`header\n${text}\n`))
+      if (other.test(text)) assert.equal(splitter.lastBlockOtherWhitespace, true, JSON.stringify(text))
+      if (text === 'plain ascii\tline' || text === 'a\u0085b') assert.equal(splitter.lastBlockOtherWhitespace, false, JSON.stringify(text))
+    }
+  })
   it('gives the same lines whatever the chunk boundaries, even inside a character, a CRLF or the BOM', () => {
     const text = '\ufeffcustomer_id\tcity\r\nC-1\tMünchen\r\nC-2\t東京\r\n'
     const bytes = Buffer.from(text, 'utf8')

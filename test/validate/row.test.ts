@@ -5,6 +5,17 @@ import { UsageHistogram } from '../../src/validate/usage-histogram.js'
 import { dayNumber } from '../../src/validate/value-formats.js'
 
 describe('Row', () => {
+  it('reads a field as a number exactly like Number, -0 and long or odd values included', () => {
+    const row = new Row()
+    const values = ['', '0', '-0', '-0.00', '602.194', '0.1', '0.3', '00012.50', '123456789012345', '1234567890123456', '999999999.999999']
+    values.push('0.000000000000001', '.5', '5.', '1e3', '0x10', 'Infinity', ' 1', '1,5', '-', '.', 'abc')
+    for (let i = 0; i < 2000; i++) values.push(((i * 7919) % 100_003) / 10 ** (i % 7) + '')
+    for (const value of values) {
+      row.reset(`a\t${value}\tb`)
+      assert.ok(Object.is(row.number(1), Number(value)), JSON.stringify(value))
+      assert.ok(Object.is(row.number(1), Number(value)), 'cached')
+    }
+  })
   it('cuts fields like split on TAB, empty ones and a line without TAB included', () => {
     const row = new Row()
     for (const line of ['a\t\tc', '', 'x', '\t', 'ab\tcd\t', Array.from({ length: 100 }, (_, i) => `f${i}`).join('\t')]) {

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { exceedsWholeNumber, isCalendarDate, isDateTime14, isZeroNumber } from '../../src/validate/value-formats.js'
+import {
+  dayText,
+  exceedsWholeNumber,
+  isCalendarDate,
+  isDateTime14,
+  isDecimalAt,
+  isZeroNumber,
+  positiveIntegerAt,
+  USAGE_CHARGE_FORMAT,
+  USAGE_VALUE_FORMAT,
+} from '../../src/validate/value-formats.js'
 
 describe('isCalendarDate', () => {
   it('accepts real yyyymmdd dates, leap days included', () => {
@@ -33,5 +43,42 @@ describe('isZeroNumber', () => {
   it('treats 0, -0 and 0.00 as zero', () => {
     for (const value of ['0', '-0', '0.00', '000']) assert.equal(isZeroNumber(value), true, value)
     for (const value of ['0.01', '10', '-1']) assert.equal(isZeroNumber(value), false, value)
+  })
+})
+
+/** Every string of up to `length` characters from `alphabet` (the empty string included). */
+function stringsOf(alphabet: readonly string[], length: number): string[] {
+  let level = ['']
+  const all = ['']
+  for (let size = 1; size <= length; size++) {
+    level = level.flatMap((prefix) => alphabet.map((c) => prefix + c))
+    all.push(...level)
+  }
+  return all
+}
+
+// The in-place readers must judge exactly like the regexes and Number they stand in for.
+describe('isDecimalAt and positiveIntegerAt', () => {
+  const samples = [...stringsOf(['0', '1', '9', '-', '.', 'e', ' ', '\uff15'], 5), '1234567890123456789', '123456789012345', '99999999999999999999']
+  it('read a field inside a line like USAGE_VALUE_FORMAT and USAGE_CHARGE_FORMAT', () => {
+    for (const value of samples) {
+      const line = `x\t${value}\ty`
+      assert.equal(isDecimalAt(line, 2, 2 + value.length, Infinity), USAGE_VALUE_FORMAT.test(value), JSON.stringify(value))
+      assert.equal(isDecimalAt(line, 2, 2 + value.length, 2), USAGE_CHARGE_FORMAT.test(value), JSON.stringify(value))
+    }
+  })
+  it('read a positive whole number like /^[1-9]\\d*$/ and Number', () => {
+    for (const value of samples) {
+      const expected = /^[1-9]\d*$/.test(value) ? Number(value) : -1
+      assert.equal(positiveIntegerAt(`x\t${value}\ty`, 2, 2 + value.length), expected, JSON.stringify(value))
+    }
+  })
+})
+
+describe('dayText', () => {
+  it('spells every day like Date.toISOString, inside and outside years 0-9999', () => {
+    const viaDate = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+    for (let day = -720_000; day <= 2_933_000; day += 7) assert.equal(dayText(day), viaDate(day), String(day))
+    for (const day of [-719_528, -719_529, 0, 2_932_896, 2_932_897, 19_782]) assert.equal(dayText(day), viaDate(day), String(day))
   })
 })

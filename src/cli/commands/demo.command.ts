@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { CommandModule } from 'yargs'
-import { createDemoDatabase } from '../../demo/create-demo-database.js'
 import { DEFAULT_DEMO_OPTIONS } from '../../demo/demo-options.js'
 import { makeOwnerOnlyDir } from '../../platform/restrict-to-owner.js'
 import { DEMO_MAPPING } from '../package-paths.js'
@@ -40,6 +39,8 @@ export function demoCommand(context: RunContext): CommandModule<object, DemoArgs
         context.output.log(`using the existing demo database ${database} (--overwrite rebuilds it)`)
       } else {
         const started = Date.now()
+        // Loaded here, not with the command line: the generator is only needed to build the database.
+        const { createDemoDatabase } = await import('../../demo/create-demo-database.js')
         const info = createDemoDatabase(database, { customers: args.customers, seed: args.seed, overwrite: args.overwrite })
         const counts = Object.entries(info.counts).map(([table, n]) => `${table} ${n}`).join(', ')
         context.output.log(`created ${database} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts}`)

@@ -3,14 +3,7 @@ import { resolve } from 'node:path'
 import type { CommandModule } from 'yargs'
 import { loadMapping } from '../../config/load-mapping.js'
 import { ToolkitError } from '../../errors/toolkit-error.js'
-import { describeDryRun } from '../../extract/dry-run.js'
-import { historicalWindow } from '../../extract/extract-window.js'
-import { planSample } from '../../extract/plan-sample.js'
-import { runHistoricalExtract } from '../../extract/run-historical-extract.js'
-import { createSource } from '../../source/create-source.js'
 import type { RunContext } from '../run-context.js'
-import { incrementalExtractFlow } from './incremental-extract-flow.js'
-import { printExtractResult } from './print-extract-result.js'
 
 export interface ExtractArgs {
   mapping: string
@@ -21,6 +14,8 @@ export interface ExtractArgs {
   seed: string
   out?: string
   'max-rows-per-file'?: number
+  'chunk-service-points'?: number
+  restart?: boolean
   'dry-run': boolean
   rerun?: string
   keys?: string
@@ -41,12 +36,15 @@ export function extractCommand(context: RunContext): CommandModule<object, Extra
         .option('seed', { type: 'string', default: '1', describe: 'sample: seed of the premise pick (same seed, same pick)' })
         .option('out', { type: 'string', describe: "Output folder (default: the mapping's output.folder)" })
         .option('max-rows-per-file', { type: 'number', describe: 'Split files after this many rows, never inside a service point' })
+        .option('chunk-service-points', { type: 'number', describe: "Full: service points per chunk (each its own snapshot and file(s); a rerun resumes after the last finished chunk). 0 = one chunk. Default: the mapping's output.chunk_service_points, else 0" })
+        .option('restart', { type: 'boolean', default: false, describe: 'Full: discard an unfinished chunked run of this mapping (its files are set aside as .unrecorded) instead of resuming it' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Show the window, the SQL with its bound values and counts; write nothing' })
         .option('rerun', { type: 'string', describe: 'Incremental: regenerate the window of past run RUN, byte for byte when the data is the same' })
         .option('keys', { type: 'string', describe: 'Incremental: backfill the reads in FILE as corrections; one read key per line, or account:KEY for every read of an account' })
         .option('summary', { type: 'string', describe: 'Write a JSON summary of the run to this file' })
         .example('$0 extract --mapping mappings/demo-sqlite.yaml --phase sample --end-date 2026-10-31', 'a sample historical as of 31 Oct 2026')
         .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --dry-run', 'show the SQL and counts only')
+        .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --chunk-service-points 100000', 'a large historical in chunks; run it again after a failure to resume')
         .example('$0 extract --mapping m.yaml --phase incremental', 'everything changed since the last accepted run (needs an accepted full historical)')
         .example('$0 extract --mapping m.yaml --phase incremental --rerun incremental-0007', 'the same window again, e.g. after the files were lost'),
     handler: (args) => extractFlow(context, args),
@@ -62,10 +60,38 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
   }
   requireCount('--sample-size', args['sample-size'])
   if (args['max-rows-per-file'] !== undefined) requireCount('--max-rows-per-file', args['max-rows-per-file'])
+  if (args.phase !== 'full' && (args['chunk-service-points'] !== undefined || args.restart)) {
+    throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--chunk-service-points and --restart belong to --phase full, not ${args.phase}`, {
+      hint: 'a sample or an incremental is small and always runs in one go',
+    })
+  }
+  const chunkServicePoints = args['chunk-service-points']
+  if (chunkServicePoints !== undefined && (!Number.isSafeInteger(chunkServicePoints) || chunkServicePoints < 0)) {
+    throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--chunk-service-points must be a whole number of at least 0, got ${String(chunkServicePoints)}`, {
+      hint: 'for example --chunk-service-points 100000, or 0 for one chunk',
+    })
+  }
   const { mapping: loaded, warnings } = loadMapping(args.mapping)
   for (const warning of warnings) context.output.log(`warning: ${warning}`)
-  const mapping =
-    args['max-rows-per-file'] === undefined ? loaded : { ...loaded, output: { ...loaded.output, maxRowsPerFile: args['max-rows-per-file'] } }
+  // The extract pipeline loads when an extract runs, not with the command line (`--help`, `status`, `search`).
+  const [{ describeDryRun }, { historicalWindow }, { planSample }, { runHistoricalExtract }, { createSource }, { incrementalExtractFlow }, { printExtractResult }] =
+    await Promise.all([
+      import('../../extract/dry-run.js'),
+      import('../../extract/extract-window.js'),
+      import('../../extract/plan-sample.js'),
+      import('../../extract/run-historical-extract.js'),
+      import('../../source/create-source.js'),
+      import('./incremental-extract-flow.js'),
+      import('./print-extract-result.js'),
+    ])
+  const mapping = {
+    ...loaded,
+    output: {
+      ...loaded.output,
+      ...(args['max-rows-per-file'] === undefined ? {} : { maxRowsPerFile: args['max-rows-per-file'] }),
+      ...(chunkServicePoints === undefined ? {} : { chunkServicePoints }),
+    },
+  }
   if (args.phase === 'incremental') {
     const source = createSource(mapping, { env: context.env })
     try {
@@ -102,6 +128,7 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
       signal: context.abort.signal,
       log: context.output.log,
       details,
+      restart: args.restart,
     })
     printExtractResult(result, context.output)
     if (args.summary) writeFileSync(args.summary, `${JSON.stringify({ phase: args.phase, window, ...result }, null, 2)}\n`, { mode: 0o600 })

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs'
 import { loadMapping } from '../../config/load-mapping.js'
 import type { RunContext } from '../run-context.js'
-import { scheduledRunFlow } from './scheduled-run-flow.js'
 
 interface RunArgs {
   mapping: string
@@ -27,6 +26,8 @@ export function runCommand(context: RunContext): CommandModule<object, RunArgs> 
     handler: async (args) => {
       const { mapping, warnings } = loadMapping(args.mapping)
       for (const warning of warnings) context.output.log(`warning: ${warning}`)
+      // Loaded here, not with the command line: it brings the extract pipeline and the delivery targets.
+      const { scheduledRunFlow } = await import('./scheduled-run-flow.js')
       await scheduledRunFlow(context, mapping, { endDate: args['end-date'], summaryFile: args.summary })
     },
   }

@@ -6,8 +6,7 @@ import { ToolkitError } from '../../errors/toolkit-error.js'
 import { formatReportHtml } from '../../validate/html-report.js'
 import { mappingKeyOf } from '../../state/mapping-key.js'
 import { StateStore } from '../../state/state-store.js'
-import { checkAgainstAccepted } from '../../validate/check-against-accepted.js'
-import { validateDelivery, type DeliveryReport } from '../../validate/validate-delivery.js'
+import type { DeliveryReport } from '../../validate/validate-delivery.js'
 import { defaultValidationOptions, type ValidationOptions } from '../../validate/validation-options.js'
 import { formatReportText } from '../../validate/validation-report.js'
 import { parseFileName } from '../../writer/file-name.js'
@@ -57,6 +56,8 @@ export function validateCommand(context: RunContext): CommandModule<object, Vali
     handler: async (args) => {
       const options = optionsOf(args)
       const layout = args.layout ?? (args.mapping ? loadMapping(args.mapping).mapping.layout : undefined)
+      // The validator (and the zip reader) loads when files are validated, not with the command line.
+      const { validateDelivery } = await import('../../validate/validate-delivery.js')
       const validated = await validateDelivery(args.files, options, layout === undefined ? {} : { layout })
       const delivery = args['against-accepted'] ? await withAcceptedContinuity(validated, args) : validated
       const text = formatDelivery(delivery, args.format)
@@ -82,6 +83,7 @@ async function withAcceptedContinuity(delivery: DeliveryReport, args: ValidateAr
   const state = StateStore.open(mapping.output.state)
   try {
     const key = mappingKeyOf(mapping)
+    const { checkAgainstAccepted } = await import('../../validate/check-against-accepted.js')
     const findings = await checkAgainstAccepted(args.files, (sp) => state.acceptedPeriods(key, sp, Number.MAX_SAFE_INTEGER))
     const count = (severity: string) => findings.filter((f) => f.severity === severity).reduce((sum, f) => sum + f.count, 0)
     return {

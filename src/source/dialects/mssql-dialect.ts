@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { ISOLATION_LEVEL, Request, type Connection } from 'tedious'
+import type { Connection } from 'tedious'
 import { ToolkitError } from '../../errors/toolkit-error.js'
 import { toNativePlaceholders, type NativeSql } from '../native-placeholders.js'
 import { acquirePooled, destroyPooled, releasePooled, type PooledConnection } from '../pooled-connection.js'
@@ -12,6 +12,7 @@ import type {
   SourceRow,
   StreamOptions,
 } from '../source-dialect.js'
+import { tediousDriver } from './database-drivers.js'
 import { mssqlIsolation, mssqlKnexConfig, type MssqlIsolation } from './mssql-connection.js'
 import { addParameters, mssqlValueText, type TediousColumnValue } from './mssql-values.js'
 
@@ -58,6 +59,11 @@ export class MssqlDialect implements SourceDialect {
     // Exact text of DECIMAL and NUMERIC; style 2 keeps MONEY's four decimals and FLOAT's 16 digits
     // (CAST would cut them to two and six). Integer types ignore the style.
     return `CONVERT(varchar(64), ${expression}, 2)`
+  }
+
+  binaryOrderKey(expression: string): string {
+    // BIN2 on NVARCHAR compares UTF-16 code units, exactly as JavaScript does.
+    return `COALESCE(LTRIM(RTRIM(CAST(${expression} AS NVARCHAR(4000)))), N'') COLLATE Latin1_General_BIN2`
   }
 
   currentTimestampQuery(): string {
@@ -154,6 +160,7 @@ export class MssqlDialect implements SourceDialect {
    * read to snapshot isolation itself.
    */
   async #sessionIsolation(run: (sql: string, bindings: readonly unknown[]) => Promise<SourceRow[]>): Promise<number> {
+    const { ISOLATION_LEVEL } = tediousDriver()
     if (this.#isolation === 'read_committed' || this.#readOnlyIntent) {
       return this.#isolation === 'read_committed' ? ISOLATION_LEVEL.READ_COMMITTED! : ISOLATION_LEVEL.SNAPSHOT!
     }
@@ -225,6 +232,7 @@ async function* streamRequest(connection: Connection, sql: string, bindings: rea
     wake?.()
     wake = undefined
   }
+  const { Request } = tediousDriver()
   const request = new Request(sql, (error) => {
     failure = error ?? undefined
     done = true

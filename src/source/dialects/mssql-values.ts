@@ -1,5 +1,6 @@
-import { TYPES, type Request } from 'tedious'
+import type { Request, TYPES } from 'tedious'
 import { toSourceText } from '../source-value.js'
+import { tediousDriver } from './database-drivers.js'
 
 type TediousType = (typeof TYPES)[keyof typeof TYPES]
 
@@ -16,6 +17,7 @@ export interface TediousColumnValue {
  * parameter would round). Dates are never bound: they are text converted in SQL.
  */
 export function mssqlParameterType(value: unknown): TediousType {
+  const { TYPES } = tediousDriver()
   if (value === null || value === undefined) return TYPES.NVarChar
   if (typeof value === 'string') return /^[\x20-\x7e]*$/.test(value) ? TYPES.VarChar : TYPES.NVarChar
   if (typeof value === 'bigint') return TYPES.BigInt
@@ -30,6 +32,7 @@ export function mssqlParameterType(value: unknown): TediousType {
 
 /** Adds `@p0 … @pN` to a tedious request, each with its type. */
 export function addParameters(request: Request, bindings: readonly unknown[]): void {
+  const { TYPES } = tediousDriver()
   bindings.forEach((value, index) => {
     const type = mssqlParameterType(value)
     const sent = typeof value === 'number' && type === TYPES.VarChar ? toSourceText(value) : typeof value === 'bigint' ? value.toString() : value

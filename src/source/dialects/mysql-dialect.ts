@@ -79,6 +79,11 @@ export class MysqlDialect implements SourceDialect {
     return `CAST(${expression} AS CHAR)`
   }
 
+  binaryOrderKey(expression: string): string {
+    // Bytes, not the column's (often case-insensitive) collation.
+    return `CAST(COALESCE(TRIM(CAST(${expression} AS CHAR)), '') AS BINARY)`
+  }
+
   currentTimestampQuery(): string {
     // The server's clock in its configured zone (what its writers' NOW() uses), not this session's UTC.
     return `SELECT DATE_FORMAT(CONVERT_TZ(UTC_TIMESTAMP(6), '+00:00', @@global.time_zone), '%Y-%m-%d %H:%i:%s.%f')`

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex'
 import { createRequire } from 'node:module'
-import oracledb from 'oracledb'
+import type oracledb from 'oracledb'
 import { ToolkitError } from '../../errors/toolkit-error.js'
 import type { ConnectionValues } from '../source-dialect.js'
 import { connectionNumber, connectionText } from './connection-values.js'
+import { oracleDriver } from './database-drivers.js'
 
 /** Per new connection: comparisons and TO_CHAR of zone-aware values must not follow the host's zone. */
 const SESSION_SETTINGS = [`ALTER SESSION SET TIME_ZONE = '+00:00'`, `ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,'`]
@@ -109,7 +110,7 @@ let thickStarted = false
 function startThickMode(options: oracledb.InitialiseOptions): void {
   if (thickStarted) return
   try {
-    oracledb.initOracleClient(options)
+    oracleDriver().initOracleClient(options)
     thickStarted = true
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause)

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { addAbortSignal } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import oracledb from 'oracledb'
+import type oracledb from 'oracledb'
 import { toNativePlaceholders, type NativeSql } from '../native-placeholders.js'
 import { acquirePooled, destroyPooled, releasePooled, type PooledConnection } from '../pooled-connection.js'
 import type {
@@ -14,6 +14,7 @@ import type {
   StreamOptions,
 } from '../source-dialect.js'
 import { toSourceText } from '../source-value.js'
+import { oracleDriver } from './database-drivers.js'
 import { oracleKnexConfig } from './oracle-connection.js'
 import { oracleFetchType } from './oracle-values.js'
 
@@ -25,7 +26,10 @@ const FETCH_ARRAY_SIZE = 1000
 
 type OracleConnection = oracledb.Connection & PooledConnection
 
-const QUERY_OPTIONS = { outFormat: oracledb.OUT_FORMAT_ARRAY, fetchTypeHandler: oracleFetchType } as const
+/** Rows as arrays, values through the fetch type handler; built per session, so the driver loads only when one opens. */
+function queryOptions() {
+  return { outFormat: oracleDriver().OUT_FORMAT_ARRAY, fetchTypeHandler: oracleFetchType } as const
+}
 
 /**
  * Oracle through node-oracledb (thin mode unless `thick: true`). Rows stream from `queryStream`, which
@@ -54,6 +58,11 @@ export class OracleDialect implements SourceDialect {
   formatNumber(expression: string): string {
     // NUMBER is fetched as exact text by the fetch type handler; TO_CHAR would drop the leading zero.
     return expression
+  }
+
+  binaryOrderKey(expression: string): string {
+    // Oracle stores '' as NULL: NULLS FIRST puts both where JavaScript puts the empty key.
+    return `NLSSORT(TRIM(TO_CHAR(${expression})), 'NLS_SORT=BINARY') NULLS FIRST`
   }
 
   currentTimestampQuery(): string {
@@ -129,12 +138,13 @@ export class OracleDialect implements SourceDialect {
       await releasePooled(knex, connection)
     }
     const toNative = (sql: string, bindings: readonly unknown[]) => this.toNative(sql, bindings)
+    const fetchOptions = queryOptions()
     return {
       async *streamRows(sql: string, bindings: readonly unknown[], streamOptions: StreamOptions = {}): AsyncIterable<SourceRow> {
         const native = toNative(sql, bindings)
         const fetchArraySize = streamOptions.batchSize ?? FETCH_ARRAY_SIZE
         const stream = connection.queryStream<unknown[]>(native.sql, bindings as oracledb.BindParameter[], {
-          ...QUERY_OPTIONS,
+          ...fetchOptions,
           fetchArraySize,
           prefetchRows: fetchArraySize,
         })
@@ -149,7 +159,7 @@ export class OracleDialect implements SourceDialect {
       },
       async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
         const native = toNative(sql, bindings)
-        const result = await connection.execute<unknown[]>(native.sql, bindings as oracledb.BindParameter[], QUERY_OPTIONS)
+        const result = await connection.execute<unknown[]>(native.sql, bindings as oracledb.BindParameter[], fetchOptions)
         return (result.rows ?? []).map((row) => row.map(toSourceText))
       },
       onConnectionLost() {

@@ -1,4 +1,5 @@
-import oracledb from 'oracledb'
+import type oracledb from 'oracledb'
+import { oracleDriver } from './database-drivers.js'
 
 /**
  * The fetch type handler of every Oracle query. NUMBER is fetched as the driver's exact decimal text
@@ -9,15 +10,16 @@ import oracledb from 'oracledb'
  * text.
  */
 export function oracleFetchType(metadata: oracledb.Metadata<unknown>): oracledb.FetchTypeResponse | undefined {
+  const driver = oracleDriver()
   switch (metadata.dbType) {
-    case oracledb.DB_TYPE_NUMBER:
-      return { type: oracledb.DB_TYPE_VARCHAR, converter: withLeadingZero }
-    case oracledb.DB_TYPE_DATE:
-    case oracledb.DB_TYPE_TIMESTAMP:
+    case driver.DB_TYPE_NUMBER:
+      return { type: driver.DB_TYPE_VARCHAR, converter: withLeadingZero }
+    case driver.DB_TYPE_DATE:
+    case driver.DB_TYPE_TIMESTAMP:
       return { converter: wallClockText }
-    case oracledb.DB_TYPE_CLOB:
-    case oracledb.DB_TYPE_NCLOB:
-      return { type: oracledb.STRING }
+    case driver.DB_TYPE_CLOB:
+    case driver.DB_TYPE_NCLOB:
+      return { type: driver.STRING }
     default:
       return undefined
   }

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex'
-import pg from 'pg'
-import QueryStream from 'pg-query-stream'
+import type pg from 'pg'
 import type {
   ConnectionValues,
   DialectSession,
@@ -14,13 +13,14 @@ import { toSourceText } from '../source-value.js'
 import { socketFailureOf } from '../socket-failure.js'
 import { acquirePooled, destroyPooled, releasePooled, watchConnection, type PooledConnection } from '../pooled-connection.js'
 import { connectionNumber, connectionText, sslOption } from './connection-values.js'
+import { pgDriver, pgQueryStream } from './database-drivers.js'
 
 // date, time, timestamp, timestamptz, timetz, interval: kept as the server's text, never a JS Date
 // shifted by the process time zone. numeric and int8 are text already (pg registers no parser).
 const RAW_TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1266, 1186])
 const rawTextTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    RAW_TEXT_TYPES.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text'),
+    RAW_TEXT_TYPES.has(oid) ? (value: string) => value : pgDriver().types.getTypeParser(oid, format as 'text'),
 }
 
 /**
@@ -84,6 +84,11 @@ export class PostgresDialect implements SourceDialect {
     return `CAST(${expression} AS text)`
   }
 
+  binaryOrderKey(expression: string): string {
+    // "C" compares UTF-8 bytes; the database's default collation (en_US and the like) would not.
+    return `COALESCE(BTRIM(CAST(${expression} AS text)), '') COLLATE "C"`
+  }
+
   currentTimestampQuery(): string {
     // clock_timestamp(), not now(): now() is the start of the (possibly long) snapshot transaction. Shown in
     // the zone the database is configured with (the one its writers' now() uses), not this session's UTC.
@@ -105,6 +110,10 @@ export class PostgresDialect implements SourceDialect {
     return '?'
   }
 
+  exportSnapshotQuery(): string {
+    return 'SELECT pg_export_snapshot()'
+  }
+
   quoteTable(name: string): string {
     // Unchanged: quoting would make the name case-sensitive (PostgreSQL folds unquoted names to lower case).
     return name
@@ -115,6 +124,7 @@ export class PostgresDialect implements SourceDialect {
     const native = (sql: string, bindings: readonly unknown[]) => knex.raw(sql, bindings as readonly Knex.RawBinding[]).toSQL().toNative()
     try {
       if (options.snapshot) await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      if (options.snapshot && options.joinSnapshot !== undefined) await client.query(setTransactionSnapshot(options.joinSnapshot))
     } catch (error) {
       await destroyPooled(knex, client, () => endSocket(client))
       throw error
@@ -138,6 +148,7 @@ export class PostgresDialect implements SourceDialect {
       async *streamRows(sql: string, bindings: readonly unknown[], streamOptions: StreamOptions = {}): AsyncIterable<SourceRow> {
         const query = native(sql, bindings)
         const batchSize = streamOptions.batchSize ?? BATCH_SIZE
+        const QueryStream = pgQueryStream()
         const stream = client.query(new QueryStream(query.sql, query.bindings as unknown[], { batchSize, rowMode: 'array' }))
         for await (const row of stream as AsyncIterable<unknown[]>) {
           streamOptions.signal?.throwIfAborted()
@@ -185,4 +196,10 @@ export class PostgresDialect implements SourceDialect {
 function endSocket(client: pg.Client): void {
   // Not client.end(): that waits for the server, which may be the thing that stopped answering.
   ;(client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
+}
+
+/** SET TRANSACTION SNAPSHOT takes no parameter: the id (from pg_export_snapshot, e.g. `00000003-0000001B-1`) is checked, then quoted. */
+function setTransactionSnapshot(id: string): string {
+  if (!/^[0-9A-F]+(-[0-9A-F]+)+$/i.test(id)) throw new Error(`not a PostgreSQL snapshot id: ${JSON.stringify(id)}`)
+  return `SET TRANSACTION SNAPSHOT '${id}'`
 }

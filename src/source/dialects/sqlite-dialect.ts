@@ -35,6 +35,10 @@ export class SqliteDialect implements SourceDialect {
     return expression
   }
 
+  binaryOrderKey(expression: string): string {
+    return `COALESCE(TRIM(CAST(${expression} AS TEXT)), '') COLLATE BINARY`
+  }
+
   currentTimestampQuery(): string {
     // SQLite has no server clock: the writer's local time is the scale of its text timestamps.
     return `SELECT strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime') || '000'`
@@ -59,21 +63,36 @@ export class SqliteDialect implements SourceDialect {
 
   async openSession(knex: Knex, options: SessionOptions): Promise<DialectSession> {
     const db = await acquirePooled<SqliteConnection>(knex)
+    // No memory map (mmap_size): it saved the read() system calls (1.3 s of system time per 200,000 reads)
+    // but its pages count in the resident set, 55 MB more at peak, against a 200 MB budget.
     // A deferred transaction: its first read fixes the snapshot every later read of the session sees.
     if (options.snapshot) db.exec('BEGIN')
     let open = true
+    // Statements still iterating when the session is destroyed (a consumer that failed mid-stream): the
+    // connection refuses to close while one runs, and the async generator reading it ends only later.
+    const running = new Set<Iterator<unknown[]>>()
+    const destroy = () => {
+      for (const statement of running) statement.return?.()
+      return destroyPooled(knex, db, () => db.close())
+    }
     const finish = async (how: 'end' | 'destroy') => {
       if (!open) return
       open = false
-      if (how === 'destroy') return destroyPooled(knex, db, () => db.close())
-      if (options.snapshot && db.inTransaction) db.exec('COMMIT')
+      // Ended with a statement still running: an abandoned read, whose connection is not reused.
+      if (how === 'destroy' || running.size > 0) return destroy()
+      try {
+        if (options.snapshot && db.inTransaction) db.exec('COMMIT')
+      } catch (error) {
+        await destroy()
+        throw error
+      }
       await releasePooled(knex, db)
     }
     return {
-      streamRows: (sql, bindings, streamOptions) => iterateRows(db, sql, bindings, streamOptions),
+      streamRows: (sql, bindings, streamOptions) => iterateRows(db, sql, bindings, running, streamOptions),
       async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
         const rows: SourceRow[] = []
-        for await (const row of iterateRows(db, sql, bindings)) rows.push(row)
+        for await (const row of iterateRows(db, sql, bindings, running)) rows.push(row)
         return rows
       },
       // A local file has no connection to lose.
@@ -101,15 +120,36 @@ export class SqliteDialect implements SourceDialect {
 type SqliteConnection = BetterSqlite3.Database & PooledConnection
 
 /** better-sqlite3's iterate() is synchronous: rows come one at a time, with a pause for the event loop now and then. */
-async function* iterateRows(db: BetterSqlite3.Database, sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncIterable<SourceRow> {
+async function* iterateRows(
+  db: BetterSqlite3.Database,
+  sql: string,
+  bindings: readonly unknown[],
+  running: Set<Iterator<unknown[]>>,
+  options: StreamOptions = {},
+): AsyncIterable<SourceRow> {
   const statement = db.prepare(sql).raw(true).safeIntegers(true)
-  let sinceYield = 0
-  for (const row of statement.iterate(...(bindings as unknown[])) as IterableIterator<unknown[]>) {
-    options.signal?.throwIfAborted()
-    yield row.map(toSourceText)
-    if (++sinceYield === 5000) {
-      sinceYield = 0
-      await yieldToEventLoop()
+  const rows = statement.iterate(...(bindings as unknown[])) as IterableIterator<unknown[]>
+  running.add(rows)
+  try {
+    let sinceYield = 0
+    for (const row of rows) {
+      options.signal?.throwIfAborted()
+      yield toSourceRow(row)
+      if (++sinceYield === 5000) {
+        sinceYield = 0
+        await yieldToEventLoop()
+      }
     }
+  } finally {
+    running.delete(rows)
   }
+}
+
+/** Converts the values of a fresh raw row in place (text, the common case, is kept as it is): no copy per row. */
+function toSourceRow(row: unknown[]): SourceRow {
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i]
+    if (typeof value !== 'string') row[i] = toSourceText(value)
+  }
+  return row as SourceRow
 }

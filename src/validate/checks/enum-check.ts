@@ -2,7 +2,15 @@ import type { Check, CheckContext } from '../check.js'
 import { describeValue } from '../describe-value.js'
 
 interface EnumState {
-  readonly columns: readonly { readonly index: number; readonly name: string; readonly allowed: ReadonlySet<string> }[]
+  readonly columns: readonly EnumColumn[]
+}
+
+interface EnumColumn {
+  readonly index: number
+  readonly name: string
+  readonly allowed: ReadonlySet<string>
+  /** The last value found allowed: consecutive rows mostly repeat it, and a comparison is cheaper than a lookup. */
+  lastAllowed: string
 }
 
 /**
@@ -22,22 +30,26 @@ export function enumCheck(spec: {
     title: spec.title,
     columns: spec.columns,
     init(ctx) {
-      const columns = []
+      const columns: EnumColumn[] = []
       const unlisted: string[] = []
       for (const name of spec.columns) {
         const index = ctx.file.column(name)
         if (index < 0) continue
         const allowed = spec.listOf(ctx, name)
         if (allowed === undefined) unlisted.push(name)
-        else columns.push({ index, name, allowed: new Set(allowed) })
+        else columns.push({ index, name, allowed: new Set(allowed), lastAllowed: '' })
       }
       if (columns.length === 0) ctx.skip(`no allowed-value list configured (enums.${unlisted.join(', enums.')})`)
       return { columns }
     },
     onRow(row, line, ctx, state) {
-      for (const column of state.columns) {
+      const columns = state.columns
+      for (let k = 0; k < columns.length; k++) {
+        const column = columns[k] as EnumColumn
         const value = row.field(column.index)
-        if (value !== '' && !column.allowed.has(value)) {
+        if (value === '' || value === column.lastAllowed) continue
+        if (column.allowed.has(value)) column.lastAllowed = value
+        else {
           const list = [...column.allowed].join(', ')
           ctx.reportRow(row, line, column.index, `${column.name} ${describeValue(column.name, value)} is not one of ${list}`)
         }

@@ -7,7 +7,8 @@ const EDGE = /^[^\S\t\r\n]|[^\S\t\r\n]$/
 /**
  * V25: no field starts or ends with whitespace. Spaces are found with `indexOf` (a line holds few, inside
  * addresses) and only a space next to a TAB or a line end marks a row; other whitespace is so rare that
- * one scan of the line rules it out (in an ASCII block only \v and \f are left to look for).
+ * one scan of the line rules it out (in an ASCII block only \v and \f are left to look for), and a block
+ * whose bytes hold none of it skips that scan for all its rows.
  */
 export const v25SurroundingWhitespace: Check = {
   id: 'V25',
@@ -15,7 +16,8 @@ export const v25SurroundingWhitespace: Check = {
   title: 'No leading or trailing whitespace in a field',
   onRow(row, line, ctx) {
     const text = row.line
-    const other = ctx.file.ascii ? text.indexOf('\v') >= 0 || text.indexOf('\f') >= 0 : OTHER_PADDING.test(text)
+    const file = ctx.file
+    const other = file.otherWhitespace && (file.ascii ? text.indexOf('\v') >= 0 || text.indexOf('\f') >= 0 : OTHER_PADDING.test(text))
     if (!other && !hasPaddedSpace(text)) return
     for (let column = 0; column < row.length; column++) {
       if (EDGE.test(row.field(column))) ctx.reportRow(row, line, column, 'the value has leading or trailing whitespace')

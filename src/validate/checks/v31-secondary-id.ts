@@ -13,8 +13,9 @@ export const v31SecondaryId: Check<SecondaryState> = {
   columns: ['customer_id', 'secondary_id'],
   init: (ctx) => ({ customer: ctx.file.column('customer_id'), secondary: ctx.file.column('secondary_id') }),
   onRow(row, line, ctx, state) {
+    if (row.end(state.secondary) === row.start(state.secondary)) return
     const secondary = row.field(state.secondary)
-    if (secondary !== '' && secondary === row.field(state.customer)) {
+    if (secondary === row.field(state.customer)) {
       ctx.reportRow(row, line, state.secondary, 'secondary_id equals customer_id; leave it empty instead')
     }
   },

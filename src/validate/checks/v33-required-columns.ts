@@ -37,7 +37,7 @@ export const v33RequiredColumns: Check<RequiredState> = {
   },
   onRow(row, line, ctx, state) {
     for (const column of state.columns) {
-      if (row.field(column) === '') ctx.reportRow(row, line, column, `${ctx.file.header[column] ?? 'the value'} is required but empty`)
+      if (row.end(column) === row.start(column)) ctx.reportRow(row, line, column, `${ctx.file.header[column] ?? 'the value'} is required but empty`)
     }
   },
 }

@@ -1,6 +1,5 @@
 import type { Check, CheckContext } from '../check.js'
 import { ownString } from '../row.js'
-import { isCalendarDate } from '../value-formats.js'
 
 const FLAGS = new Set(['true', '1', 't'])
 
@@ -38,10 +37,11 @@ export const v41DeletionNewestAccount: Check<NewestState> = {
       finish(ctx, state)
       state.current = ownString(servicePoint)
     }
+    // day() is the row's shared parse of the date: >= 0 exactly when it is a real yyyymmdd date.
+    if (row.day(state.active) < 0) return
     const active = row.field(state.active)
-    if (!isCalendarDate(active)) return
     if (active > state.latestActive) state.latestActive = active
-    if (FLAGS.has(row.field(state.flag))) state.flagged.push({ account: ownString(row.field(state.account)), active, line })
+    if (row.end(state.flag) > row.start(state.flag) && FLAGS.has(row.field(state.flag))) state.flagged.push({ account: ownString(row.field(state.account)), active, line })
   },
   onEnd: (ctx, state) => finish(ctx, state),
 }

@@ -1,8 +1,7 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
-import { dayNumber, dayText } from '../value-formats.js'
+import { dayNumber, dayText, positiveIntegerAt } from '../value-formats.js'
 
-const POSITIVE_INTEGER = /^[1-9]\d*$/
 // One number per account: the active day and the earliest read's start day, packed (days < 2^20).
 const SHIFT = 2 ** 20
 
@@ -53,13 +52,13 @@ export const v43ActiveDateFirstRead: Check<FirstReadState> = {
     const account = row.field(state.account)
     const active = row.day(state.active)
     const dayTo = row.day(state.dateTo)
-    const duration = row.field(state.duration)
-    if (account === '' || active < 0 || dayTo < 0 || !POSITIVE_INTEGER.test(duration)) {
+    const duration = positiveIntegerAt(row.line, row.start(state.duration), row.end(state.duration))
+    if (account === '' || active < 0 || dayTo < 0 || duration < 0) {
       state.disturbed = true
       return
     }
     // Rows run in date_to order per service point, so an account's next row rarely starts earlier.
-    const start = dayTo - Number(duration)
+    const start = dayTo - duration
     if (account === state.lastAccount && start >= state.lastStart) return
     state.lastAccount = account
     state.lastStart = start

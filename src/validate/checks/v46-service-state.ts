@@ -11,6 +11,8 @@ const USPS_CODES = new Set(
 
 interface StateState {
   readonly column: number
+  /** The last value found valid: a service point's rows repeat it, and a comparison is cheaper than a set lookup. */
+  lastValid: string
 }
 
 /**
@@ -22,10 +24,14 @@ export const v46ServiceState: Check<StateState> = {
   severity: 'error',
   title: 'service_state is a 2-letter code',
   columns: ['service_state'],
-  init: (ctx) => ({ column: ctx.file.column('service_state') }),
+  init: (ctx) => ({ column: ctx.file.column('service_state'), lastValid: '' }),
   onRow(row, line, ctx, state) {
     const value = row.field(state.column)
-    if (value === '' || USPS_CODES.has(value)) return
+    if (value === '' || value === state.lastValid) return
+    if (USPS_CODES.has(value)) {
+      state.lastValid = value
+      return
+    }
     const shown = describeValue('service_state', value)
     if (value.length !== 2) {
       ctx.reportRow(row, line, state.column, `service_state ${shown} has ${value.length} characters, expected 2`)

@@ -17,6 +17,9 @@ export const v47CityWithoutState: Check<CityState> = {
     if (code.length !== 2) return
     const city = row.field(state.city)
     if (city.length < 4) return
+    // Upper-casing cannot turn another character into a space or a comma: most rows stop here, uncut.
+    const before = city.charCodeAt(city.length - 3)
+    if (before !== 0x20 && before !== 0x2c) return
     const tail = city.slice(-3).toUpperCase()
     if ((tail[0] === ' ' || tail[0] === ',') && tail.slice(1) === code.toUpperCase()) {
       ctx.reportRow(row, line, state.city, `service_city ends with the state ${code}; write the city alone`)

@@ -5,6 +5,8 @@ const ZIP9_WITHOUT_HYPHEN = /^\d{9}$/
 
 interface ZipState {
   readonly column: number
+  /** The last value found valid: a service point's rows repeat it, and a comparison is cheaper than a regex. */
+  lastValid: string
 }
 
 /**
@@ -17,10 +19,14 @@ export const v48ServiceZipCode: Check<ZipState> = {
   severity: 'error',
   title: 'service_zip_code is 5 digits or ZIP+4',
   columns: ['service_zip_code'],
-  init: (ctx) => ({ column: ctx.file.column('service_zip_code') }),
+  init: (ctx) => ({ column: ctx.file.column('service_zip_code'), lastValid: '' }),
   onRow(row, line, ctx, state) {
     const value = row.field(state.column)
-    if (value === '' || ZIP.test(value)) return
+    if (value === '' || value === state.lastValid) return
+    if (ZIP.test(value)) {
+      state.lastValid = value
+      return
+    }
     if (ZIP9_WITHOUT_HYPHEN.test(value)) {
       ctx.reportRow(row, line, state.column, 'service_zip_code has 9 digits without the hyphen (write 12345-6789)', 'warning')
     } else {

@@ -44,9 +44,10 @@ export const v49UnitOnSharedAddress: Check<SharedState> = {
   }),
   onRow(row, line, ctx, state) {
     const servicePoint = row.field(state.servicePoint)
+    if (servicePoint === state.current) return
     const premise = row.field(state.premise)
     // An empty premise is V29's; the service point is judged on its first row that has one.
-    if (servicePoint === state.current || premise === '') return
+    if (premise === '') return
     state.current = servicePoint
     const key = state.columns.map((column) => row.field(column)).join('\t')
     const noUnit = row.end(state.unit) === row.start(state.unit)

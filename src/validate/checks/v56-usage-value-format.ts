@@ -1,6 +1,6 @@
 import type { Check } from '../check.js'
 import { describeValue } from '../describe-value.js'
-import { USAGE_VALUE_FORMAT } from '../value-formats.js'
+import { isDecimalAt } from '../value-formats.js'
 
 interface UsageState {
   readonly column: number
@@ -14,9 +14,11 @@ export const v56UsageValueFormat: Check<UsageState> = {
   columns: ['usage_value'],
   init: (ctx) => ({ column: ctx.file.column('usage_value') }),
   onRow(row, line, ctx, state) {
+    const start = row.start(state.column)
+    const end = row.end(state.column)
+    // USAGE_VALUE_FORMAT, read in place.
+    if (end === start || isDecimalAt(row.line, start, end, Infinity)) return
     const value = row.field(state.column)
-    if (value !== '' && !USAGE_VALUE_FORMAT.test(value)) {
-      ctx.reportRow(row, line, state.column, `usage_value ${describeValue('usage_value', value)} is not a plain number like 1234.5`)
-    }
+    ctx.reportRow(row, line, state.column, `usage_value ${describeValue('usage_value', value)} is not a plain number like 1234.5`)
   },
 }

@@ -1,7 +1,6 @@
 import type { Check } from '../check.js'
 import { describeValue } from '../describe-value.js'
-
-const POSITIVE_INTEGER = /^[1-9]\d*$/
+import { positiveIntegerAt } from '../value-formats.js'
 
 interface DurationState {
   readonly column: number
@@ -15,9 +14,10 @@ export const v61DurationFormat: Check<DurationState> = {
   columns: ['duration'],
   init: (ctx) => ({ column: ctx.file.column('duration') }),
   onRow(row, line, ctx, state) {
+    const start = row.start(state.column)
+    const end = row.end(state.column)
+    if (end === start || positiveIntegerAt(row.line, start, end) > 0) return
     const value = row.field(state.column)
-    if (value !== '' && !POSITIVE_INTEGER.test(value)) {
-      ctx.reportRow(row, line, state.column, `duration ${describeValue('duration', value)} is not a positive whole number of days`)
-    }
+    ctx.reportRow(row, line, state.column, `duration ${describeValue('duration', value)} is not a positive whole number of days`)
   },
 }

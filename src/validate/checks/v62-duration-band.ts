@@ -1,7 +1,6 @@
 import type { Check } from '../check.js'
 import { DEFAULT_DURATION_BANDS, type DurationBand } from '../validation-options.js'
-
-const POSITIVE_INTEGER = /^[1-9]\d*$/
+import { positiveIntegerAt } from '../value-formats.js'
 
 interface BandState {
   readonly column: number
@@ -21,10 +20,14 @@ export const v62DurationBand: Check<BandState> = {
     return { column: ctx.file.column('duration'), bands, described }
   },
   onRow(row, line, ctx, state) {
+    const days = positiveIntegerAt(row.line, row.start(state.column), row.end(state.column))
+    if (days < 0) return
+    const bands = state.bands
+    for (let k = 0; k < bands.length; k++) {
+      const band = bands[k] as DurationBand
+      if (days >= band.min && days <= band.max) return
+    }
     const value = row.field(state.column)
-    if (!POSITIVE_INTEGER.test(value)) return
-    const days = Number(value)
-    for (const band of state.bands) if (days >= band.min && days <= band.max) return
     ctx.reportRow(row, line, state.column, `duration ${value} days fits no supported cycle (${state.described})`)
   },
 }

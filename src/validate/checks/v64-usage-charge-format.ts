@@ -1,6 +1,6 @@
 import type { Check } from '../check.js'
 import { describeValue } from '../describe-value.js'
-import { USAGE_CHARGE_FORMAT } from '../value-formats.js'
+import { isDecimalAt } from '../value-formats.js'
 
 interface ChargeState {
   readonly column: number
@@ -14,9 +14,11 @@ export const v64UsageChargeFormat: Check<ChargeState> = {
   columns: ['usage_charge'],
   init: (ctx) => ({ column: ctx.file.column('usage_charge') }),
   onRow(row, line, ctx, state) {
+    const start = row.start(state.column)
+    const end = row.end(state.column)
+    // USAGE_CHARGE_FORMAT, read in place.
+    if (end === start || isDecimalAt(row.line, start, end, 2)) return
     const value = row.field(state.column)
-    if (value !== '' && !USAGE_CHARGE_FORMAT.test(value)) {
-      ctx.reportRow(row, line, state.column, `usage_charge ${describeValue('usage_charge', value)} is not an amount like 123.45`)
-    }
+    ctx.reportRow(row, line, state.column, `usage_charge ${describeValue('usage_charge', value)} is not an amount like 123.45`)
   },
 }

@@ -32,7 +32,8 @@ export const v77ServicePointTenancy: Check<TenancyState> = {
       state.current = ownString(servicePoint)
     }
     const account = row.field(state.columns.account)
-    if (state.intervals.some((other) => other.account === account)) return
+    const intervals = state.intervals
+    for (let k = 0; k < intervals.length; k++) if ((intervals[k] as AccountInterval).account === account) return
     const interval = accountIntervalOf(row, line, state.columns)
     if (interval !== undefined) state.intervals.push({ ...interval, account: ownString(account) })
   },

@@ -20,6 +20,8 @@ interface OutlierState {
   readonly value: number
   readonly fuel: number
   readonly fuels: Map<string, FuelFigures>
+  lastFuel: string | undefined
+  lastFigures: FuelFigures | undefined
 }
 
 /**
@@ -38,13 +40,18 @@ export const p02UsageOutliers: Check<OutlierState> = {
     value: ctx.file.column('usage_value'),
     fuel: fuelColumnOf(ctx.file, ctx.options),
     fuels: new Map(),
+    lastFuel: undefined,
+    lastFigures: undefined,
   }),
   onRow(row, line, ctx, state) {
-    const value = Number(row.field(state.value))
+    const value = row.number(state.value)
     if (!(value > 0)) return
     const fuel = fuelName(state.fuel < 0 ? undefined : row.field(state.fuel))
-    let figures = state.fuels.get(fuel)
+    // Rows of one fuel come in runs: the last fuel's figures spare a map lookup on most rows.
+    let figures = fuel === state.lastFuel ? state.lastFigures : state.fuels.get(fuel)
     if (figures === undefined) state.fuels.set(ownString(fuel), (figures = { histogram: new UsageHistogram(), largest: [] }))
+    state.lastFuel = fuel
+    state.lastFigures = figures
     figures.histogram.add(value)
     const largest = figures.largest
     const limit = ctx.options.exampleLimit

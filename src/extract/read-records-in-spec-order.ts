@@ -1,0 +1,105 @@
+import type { Mapping } from '../config/mapping.js'
+import type { SourceReader } from '../source/create-source.js'
+import { sortRecords } from '../writer/sort-records.js'
+import { buildReadQuery, sqlOf, type ReadFilter } from './read-query.js'
+import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
+
+/**
+ * Where the reads are put in spec order: by the database (`ORDER BY` on the service point and the read
+ * date, compared as the extract compares them), or by the extract's external sort on disk.
+ */
+export type SortPlace = 'database' | 'disk'
+
+export interface ReadRecordsInSpecOrderOptions {
+  readonly sortIn: SortPlace
+  /** Where the sort on disk makes its run files. */
+  readonly tmpDir: string
+  readonly signal?: AbortSignal
+}
+
+/**
+ * Rows of one service point and read date the extract holds to put them in full spec order (duration,
+ * version, read, detail). Far beyond any real read's corrections and detail rows: a group this big means
+ * the keys are not what they seem (e.g. every service point NULL), and the disk sort copes better.
+ */
+const MOST_ROWS_PER_SERVICE_POINT_AND_DATE = 10_000
+
+/**
+ * The database handed over rows out of the extract's order (a collation, padding or conversion the
+ * dialect's `binaryOrderKey` did not foresee). Nothing of the attempt may be kept; it is run again with
+ * the sort on disk.
+ */
+export class DatabaseOrderMismatch extends Error {
+  constructor(readonly rowNumber: number, detail: string) {
+    super(`the database's order differs from spec order at row ${rowNumber}: ${detail}`)
+    this.name = 'DatabaseOrderMismatch'
+  }
+}
+
+/**
+ * The read records of the filters in spec order. With the database sorting, rows stream straight through
+ * (no run files, no sort buffer: memory stays flat and the work is the database's, which it does in any
+ * case for an export); only the few rows of one service point and read date are sorted here, and every
+ * boundary is checked, so a database order that differs from the extract's fails loudly with
+ * {@link DatabaseOrderMismatch} instead of writing a misordered file. Several filters (a sample's premise
+ * lists) are ordered separately by the database, so they are sorted on disk; so is a mapping whose
+ * service point is not a SQL column.
+ */
+export function readRecordsInSpecOrder(
+  source: SourceReader,
+  mapping: Mapping,
+  filters: readonly ReadFilter[],
+  options: ReadRecordsInSpecOrderOptions,
+): AsyncIterable<ReadRecord> {
+  const servicePoint = mapping.columns.get('service_point_id')?.source
+  if (options.sortIn === 'database' && filters.length === 1 && servicePoint?.kind === 'sql') {
+    return inDatabaseOrder(source, mapping, filters[0]!, servicePoint.sql, options.signal)
+  }
+  return sortRecords(streamReadRecords(source, mapping, filters, options.signal), {
+    compare: compareReadRecords,
+    tmpDir: options.tmpDir,
+    signal: options.signal,
+    ...readRecordSpillCodec,
+  })
+}
+
+/** The read query with the ORDER BY that `inDatabaseOrder` relies on. */
+export function orderedReadQuery(source: SourceReader, mapping: Mapping, filter: ReadFilter, servicePointSql = sqlOf(mapping, 'service_point_id')) {
+  const { dialect } = source
+  const query = buildReadQuery(mapping, dialect, filter)
+  const order = [dialect.binaryOrderKey(servicePointSql), dialect.binaryOrderKey(dialect.formatDate(mapping.reads.dateTo))]
+  return { ...query, sql: `${query.sql}\nORDER BY ${order.join(', ')}` }
+}
+
+async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: ReadFilter, servicePointSql: string, signal?: AbortSignal): AsyncGenerator<ReadRecord> {
+  const query = orderedReadQuery(source, mapping, filter, servicePointSql)
+  let group: ReadRecord[] = []
+  let rowNumber = 0
+  for await (const row of source.stream(query.sql, query.bindings, { signal })) {
+    rowNumber++
+    const record = toReadRecord(row, query.fields, mapping)
+    const first = group[0]
+    if (first !== undefined && (record[0] !== first[0] || record[1] !== first[1])) {
+      // Keys strictly increase from group to group, so a key seen before can never come back unnoticed.
+      if (record[0] < first[0] || (record[0] === first[0] && record[1] < first[1])) {
+        throw new DatabaseOrderMismatch(rowNumber, `service point "${record[0]}" read on ${record[1] || 'no date'} came after "${first[0]}" on ${first[1] || 'no date'}`)
+      }
+      if (group.length > 1) group.sort(compareReadRecords)
+      yield* group
+      group = []
+    }
+    group.push(record)
+    if (group.length > MOST_ROWS_PER_SERVICE_POINT_AND_DATE) {
+      throw new DatabaseOrderMismatch(rowNumber, `more than ${MOST_ROWS_PER_SERVICE_POINT_AND_DATE} rows of service point "${record[0]}" on ${record[1] || 'no date'}`)
+    }
+  }
+  if (group.length > 1) group.sort(compareReadRecords)
+  yield* group
+}
+
+async function* streamReadRecords(source: SourceReader, mapping: Mapping, filters: readonly ReadFilter[], signal?: AbortSignal): AsyncGenerator<ReadRecord> {
+  for (const filter of filters) {
+    const query = buildReadQuery(mapping, source.dialect, filter)
+    for await (const row of source.stream(query.sql, query.bindings, { signal })) yield toReadRecord(row, query.fields, mapping)
+  }
+}
