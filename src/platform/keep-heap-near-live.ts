@@ -8,8 +8,8 @@ let collect: (() => void) | undefined
 let limit = LEAST_LIMIT_BYTES
 
 /**
- * Collects garbage in full when the heap in use has grown past twice what was live after the last such
- * collection (at least 40 MB). V8 lets the old generation grow to several times what is live before
+ * Collects garbage in full when the heap in use has grown past 1.5 times what was live after the last
+ * such collection (at least 40 MB). V8 lets the old generation grow to several times what is live before
  * collecting when collecting is cheap: a 200,000-read extract kept about 20 MB live but let the heap reach
  * 120 MB, and the resident set 300 MB; nor did it stay flat, since the growth follows the collector's
  * pace, not the data. With little live, a full collection takes a few milliseconds; the limit follows what
@@ -26,5 +26,5 @@ export function keepHeapNearLive(): void {
     collect = runInNewContext('gc') as () => void
   }
   collect()
-  limit = Math.max(LEAST_LIMIT_BYTES, 2 * v8.getHeapStatistics().used_heap_size)
+  limit = Math.max(LEAST_LIMIT_BYTES, 1.5 * v8.getHeapStatistics().used_heap_size)
 }
