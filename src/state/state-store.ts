@@ -119,8 +119,8 @@ export interface Baseline {
 /** A service point value bounding a chunk, as the database returned it (bound back as is). */
 export type ChunkBound = string | number
 
-/** A chunked full historical being written: its plan, and what each finished chunk wrote. */
-export interface ChunkedRun {
+/** What identifies a chunked full historical being written, and what a rerun must match to resume it. */
+interface ChunkedRunIdentity {
   readonly seq: number
   readonly runId: string
   readonly mappingKey: string
@@ -130,6 +130,10 @@ export interface ChunkedRun {
   /** What the chunks were planned for (mapping and settings); a rerun resumes only when it is the same. */
   readonly fingerprint: string
   readonly createdAt: string
+}
+
+/** A chunked full historical being written: its plan, and what each finished chunk wrote. */
+export interface ChunkedRun extends ChunkedRunIdentity {
   readonly chunks: readonly {
     /** 1-based. */
     readonly chunk: number
@@ -144,15 +148,7 @@ export interface ChunkedRun {
   }[]
 }
 
-export interface NewChunkedRun {
-  readonly seq: number
-  readonly runId: string
-  readonly mappingKey: string
-  readonly mappingFile: string
-  readonly windowFrom: string
-  readonly windowEnd: string
-  readonly fingerprint: string
-  readonly createdAt: string
+export interface NewChunkedRun extends ChunkedRunIdentity {
   readonly bounds: readonly { readonly lower: ChunkBound | undefined; readonly upper: ChunkBound | undefined }[]
 }
 
