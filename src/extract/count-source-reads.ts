@@ -27,7 +27,8 @@ export async function startReadCount(snapshot: SourceSnapshot, mapping: Mapping,
   return { known: undefined, result: () => counting }
 }
 
-async function countReads(reader: SourceReader, mapping: Mapping, filters: readonly ReadFilter[]): Promise<number> {
+/** The distinct read keys of the filters, counted by the database in the reader's snapshot. */
+export async function countReads(reader: SourceReader, mapping: Mapping, filters: readonly ReadFilter[]): Promise<number> {
   let count = 0
   for (const filter of filters) {
     const query = buildReadCountQuery(mapping, reader.dialect, filter)

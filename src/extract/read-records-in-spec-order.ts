@@ -1,7 +1,7 @@
 import type { Mapping } from '../config/mapping.js'
 import type { SourceReader } from '../source/create-source.js'
 import { sortRecords } from '../writer/sort-records.js'
-import { buildReadQuery, sqlOf, type ReadFilter } from './read-query.js'
+import { buildReadQuery, type ReadFilter } from './read-query.js'
 import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
 
 /**
@@ -64,7 +64,7 @@ export function readRecordsInSpecOrder(
 }
 
 /** The read query with the ORDER BY that `inDatabaseOrder` relies on. */
-export function orderedReadQuery(source: SourceReader, mapping: Mapping, filter: ReadFilter, servicePointSql = sqlOf(mapping, 'service_point_id')) {
+function orderedReadQuery(source: SourceReader, mapping: Mapping, filter: ReadFilter, servicePointSql: string) {
   const { dialect } = source
   const query = buildReadQuery(mapping, dialect, filter)
   const order = [dialect.binaryOrderKey(servicePointSql), dialect.binaryOrderKey(dialect.formatDate(mapping.reads.dateTo))]

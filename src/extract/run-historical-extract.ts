@@ -93,7 +93,7 @@ async function runSampleExtract(options: HistoricalExtractOptions, state: StateS
   })
   const { files, counts, rejectsFile } = chunk
   const valid = files.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
-  chunk.ledger.finish(files)
+  chunk.ledger.nameFiles(files)
   state.recordRun(historicalRunRecord(options, { runId, seq, createdAt: now().toISOString(), counts, valid, files }), lastStamp)
   return { runId, files, rejectsFile, counts, valid }
 }

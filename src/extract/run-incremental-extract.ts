@@ -8,6 +8,7 @@ import { AcceptedContinuity } from '../validate/accepted-continuity.js'
 import type { Finding, ValidationReport } from '../validate/validation-report.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
 import { sortRecords } from '../writer/sort-records.js'
+import { countReads } from './count-source-reads.js'
 import { DeliveryLedger } from './delivery-ledger.js'
 import { dropSuperseded } from './drop-superseded.js'
 import { emptyCounts, type ExtractCounts } from './extract-counts.js'
@@ -16,7 +17,7 @@ import { incrementalWindow, type IncrementalWindow } from './incremental-window.
 import { mapReads } from './map-reads.js'
 import { openExtractWorkspace } from './open-extract-workspace.js'
 import { outputColumns, type OutputRow } from './output-row.js'
-import { buildReadCountQuery, buildReadQuery, type ReadFilter } from './read-query.js'
+import { buildReadQuery, type ReadFilter } from './read-query.js'
 import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
 import { RejectsFile } from './rejects-file.js'
 import { rowHashes } from './row-hashes.js'
@@ -70,11 +71,7 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
     const source: SourceReader = snapshot
     const counts = emptyCounts()
     const filters = incrementalFilters(mapping, source.dialect, window)
-    for (const filter of filters) {
-      const count = buildReadCountQuery(mapping, source.dialect, filter)
-      const [row] = await source.query(count.sql, count.bindings)
-      counts.sourceReadKeys += Number(row?.[0] ?? 0)
-    }
+    counts.sourceReadKeys = await countReads(source, mapping, filters)
     log(`${runId}: ${describeWindow(window)}: ${counts.sourceReadKeys} reads to compare with the accepted ones`)
 
     const hashes = rowHashes(mapping)
