@@ -2,6 +2,7 @@ import type { Mapping } from '../config/mapping.js'
 import type { HistoricalWindow } from '../extract/extract-window.js'
 import { incrementalFilters } from '../extract/incremental-filter.js'
 import { buildPremiseQuery, buildReadCountQuery, buildReadQuery } from '../extract/read-query.js'
+import { describeSortPlace, specOrderReadQuery } from '../extract/read-records-in-spec-order.js'
 import type { SourceDialect } from '../source/source-dialect.js'
 
 /** Placeholder shown for the picked premise ids: the pick itself depends on --seed and --sample-size. */
@@ -19,7 +20,8 @@ export function describePhaseSql(mapping: Mapping, dialect: SourceDialect, windo
 
   lines.push(`== full historical: reads with date_to in [${window.from}, ${window.end}] (bound as ${filter.from} <= date_to < ${filter.toExclusive})`)
   show('count of distinct reads (reconciliation)', buildReadCountQuery(mapping, dialect, filter))
-  show('the reads, one row per usage quantity', buildReadQuery(mapping, dialect, filter))
+  const reads = specOrderReadQuery(dialect, mapping, filter)
+  show(`the reads, one row per usage quantity, ${describeSortPlace(reads.sortedBy)}`, reads)
 
   const bySql = (column: string) => mapping.columns.get(column)?.source.kind === 'sql'
   if (!bySql('premise_id') || !bySql('account_id')) {
@@ -40,3 +42,4 @@ export function describePhaseSql(mapping: Mapping, dialect: SourceDialect, windo
   }
   return lines
 }
+

@@ -1,5 +1,6 @@
 import type { Mapping } from '../config/mapping.js'
 import type { SourceReader } from '../source/create-source.js'
+import type { SourceDialect } from '../source/source-dialect.js'
 import { sortRecords } from '../writer/sort-records.js'
 import { buildReadQuery, type ReadFilter } from './read-query.js'
 import { compareReadRecords, readRecordSpillCodec, toReadRecord, type ReadRecord } from './read-record.js'
@@ -51,9 +52,8 @@ export function readRecordsInSpecOrder(
   filters: readonly ReadFilter[],
   options: ReadRecordsInSpecOrderOptions,
 ): AsyncIterable<ReadRecord> {
-  const servicePoint = mapping.columns.get('service_point_id')?.source
-  if (options.sortIn === 'database' && filters.length === 1 && servicePoint?.kind === 'sql') {
-    return inDatabaseOrder(source, mapping, filters[0]!, servicePoint.sql, options.signal)
+  if (options.sortIn === 'database' && filters.length === 1 && databaseOrderKey(mapping) !== undefined) {
+    return inDatabaseOrder(source, mapping, filters[0]!, options.signal)
   }
   return sortRecords(streamReadRecords(source, mapping, filters, options.signal), {
     compare: compareReadRecords,
@@ -63,16 +63,39 @@ export function readRecordsInSpecOrder(
   })
 }
 
-/** The read query with the ORDER BY that `inDatabaseOrder` relies on. */
-function orderedReadQuery(source: SourceReader, mapping: Mapping, filter: ReadFilter, servicePointSql: string) {
-  const { dialect } = source
-  const query = buildReadQuery(mapping, dialect, filter)
-  const order = [dialect.binaryOrderKey(servicePointSql), dialect.binaryOrderKey(dialect.formatDate(mapping.reads.dateTo))]
-  return { ...query, sql: `${query.sql}\nORDER BY ${order.join(', ')}` }
+/** The service point's SQL when the database can order by it (it is a SQL column), else undefined. */
+function databaseOrderKey(mapping: Mapping): string | undefined {
+  const servicePoint = mapping.columns.get('service_point_id')?.source
+  return servicePoint?.kind === 'sql' ? servicePoint.sql : undefined
 }
 
-async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: ReadFilter, servicePointSql: string, signal?: AbortSignal): AsyncGenerator<ReadRecord> {
-  const query = orderedReadQuery(source, mapping, filter, servicePointSql)
+/**
+ * The read query exactly as a full historical (one filter) sends it: with the ORDER BY that
+ * `inDatabaseOrder` relies on, unless the reads are sorted on disk (`source.sort: disk`, or a service
+ * point that is not a SQL column). `extract --dry-run` and `check --sql` show this one.
+ */
+export function specOrderReadQuery(
+  dialect: SourceDialect,
+  mapping: Mapping,
+  filter: ReadFilter,
+  sortIn: SortPlace = mapping.source.sort,
+): ReturnType<typeof buildReadQuery> & { readonly sortedBy: SortPlace } {
+  const query = buildReadQuery(mapping, dialect, filter)
+  const servicePointSql = databaseOrderKey(mapping)
+  if (sortIn !== 'database' || servicePointSql === undefined) return { ...query, sortedBy: 'disk' }
+  const order = [dialect.binaryOrderKey(servicePointSql), dialect.binaryOrderKey(dialect.formatDate(mapping.reads.dateTo))]
+  return { ...query, sql: `${query.sql}\nORDER BY ${order.join(', ')}`, sortedBy: 'database' }
+}
+
+/** How a full historical's reads come into spec order, for the title of its query in `check --sql` and `--dry-run`. */
+export function describeSortPlace(sortedBy: SortPlace): string {
+  return sortedBy === 'database'
+    ? 'in spec order by the database (source.sort: database; a chunked run adds its service point range to the WHERE)'
+    : 'sorted on disk by the extract (source.sort: disk, or service_point_id is not a SQL column)'
+}
+
+async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: ReadFilter, signal?: AbortSignal): AsyncGenerator<ReadRecord> {
+  const query = specOrderReadQuery(source.dialect, mapping, filter, 'database')
   let group: ReadRecord[] = []
   let rowNumber = 0
   for await (const row of source.stream(query.sql, query.bindings, { signal })) {

@@ -47,8 +47,18 @@ describe('check: findings of a mapping against its database', () => {
     assert.match(sql, /-- bindings: \["2025-01-01","2026-10-16"\]/)
     assert.match(sql, /== sample historical/)
     assert.doesNotMatch(sql, /'2025-01-01'/, 'dates are bound, never spliced')
+    const fullReads = sql.slice(sql.indexOf('-- the reads, one row per usage quantity'), sql.indexOf('== sample historical'))
+    assert.match(fullReads, /in spec order by the database/)
+    assert.match(fullReads, /\nORDER BY .*COLLATE BINARY, .*COLLATE BINARY;\n/, 'the full historical shows the ORDER BY it sends')
     const topics = new Set(report.findings.map((f) => `${f.severity} ${f.topic}`))
     for (const expected of ['ok clock', 'ok time zone', 'ok index', 'ok folders', 'ok values', 'ok keys', 'ok changes', 'info driver', 'info delivery']) assert.ok(topics.has(expected), expected)
+  })
+
+  it('shows the full historical read without ORDER BY when source.sort is disk', async () => {
+    const sql = (await check(mapping((t) => t.replace('  dialect: sqlite\n', '  dialect: sqlite\n  sort: disk\n')))).phaseSql.join('\n')
+    const fullReads = sql.slice(sql.indexOf('-- the reads, one row per usage quantity'), sql.indexOf('== sample historical'))
+    assert.match(fullReads, /sorted on disk by the extract/)
+    assert.doesNotMatch(fullReads, /ORDER BY/)
   })
 
   it('warns about a last-update column without an index, at its line', async () => {

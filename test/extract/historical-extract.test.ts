@@ -158,6 +158,8 @@ describe('extract --dry-run', () => {
     assert.equal(readdirSync(dirname(mappingFile)).includes('out'), false, 'a dry run writes nothing')
     assert.match(lines[0]!, /^window: date_to from 2025-10-01 to 2026-09-30 .*2025-10-01 ≤ date_to < 2026-10-01/)
     assert.ok(lines.some((line) => line.startsWith('bindings: ["2025-10-01","2026-10-01"')))
+    assert.ok(lines.includes('SQL (reads in spec order by the database (source.sort: database; a chunked run adds its service point range to the WHERE)):'), lines.join('\n'))
+    assert.match(lines.find((line) => line.includes('SELECT'))!, /\nORDER BY .*COLLATE BINARY/, 'the statement the extract sends, ORDER BY included')
 
     const rows = readRows((await demo.extract({ mappingFile, from: '2025-10-01', endDate })).files[0]!.path)
     const accounts = new Map(rows.map((row) => [row.account_id!, row.inactive_date === '' ? 'active' : 'inactive']))
