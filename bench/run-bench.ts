@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 import { parseDocument } from 'yaml'
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
@@ -20,11 +21,12 @@ const GZIP_LEVEL = 6
 
 const args = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')
-  .usage('$0 [--rows N] [--repeat K] [--databases sqlite,postgres]\n\nTimes a full historical extract against the database exporting the same query into gzip itself.')
+  .usage('$0 [--rows N] [--repeat K] [--databases sqlite,postgres] [--parallel N]\n\nTimes a full historical extract against the database exporting the same query into gzip itself.')
   .option('rows', { type: 'number', default: 2_000_000, describe: 'Reads (bill segments) to generate' })
   .option('repeat', { type: 'number', default: 3, describe: 'Runs of each measurement; the median is reported' })
   .option('databases', { type: 'string', default: BENCH_DATABASES.join(','), describe: `Comma-separated, of ${BENCH_DATABASES.join(', ')}` })
   .option('tmp', { type: 'string', default: tmpdir(), describe: 'Folder for the data, the files and the sort runs' })
+  .option('parallel', { type: 'number', default: 0, describe: 'Also time the extract in 2N chunks, N at once (extract --parallel N); 0 = skip' })
   .strict()
   .parseSync()
 
@@ -36,9 +38,12 @@ interface DatabaseResult {
   readonly rssMb: number
   readonly validate: number
   readonly gunzip: number
+  /** The extract in chunks, `--parallel` at once (median seconds, peak RSS), when asked for. */
+  readonly parallel: { readonly seconds: number; readonly rssMb: number } | undefined
 }
 
 const log = (line: string) => console.log(line)
+if (!Number.isSafeInteger(args.parallel) || args.parallel < 0 || args.parallel > 8) throw new Error(`--parallel: a whole number from 0 to 8, got ${args.parallel}`)
 const names = args.databases.split(',').map((name) => name.trim())
 for (const name of names) if (!(BENCH_DATABASES as readonly string[]).includes(name)) throw new Error(`--databases: unknown database "${name}" (known: ${BENCH_DATABASES.join(', ')})`)
 const work = mkdtempSync(join(args.tmp, 'opx-bench-'))
@@ -69,7 +74,7 @@ function benchDatabase(database: BenchDatabase): DatabaseResult {
   const dir = join(work, database.name)
   mkdirSync(dir)
   const exportSql = exportQuery(writeMapping(database, join(dir, 'probe')))
-  const runs = { extract: [] as number[], baseline: [] as number[], rss: [] as number[], validate: [] as number[], gunzip: [] as number[] }
+  const runs = { extract: [] as number[], baseline: [] as number[], rss: [] as number[], validate: [] as number[], gunzip: [] as number[], parallel: [] as number[], parallelRss: [] as number[] }
   let reads = 0
   // Interleaved, so a change in the machine's load touches both sides of each ratio alike.
   for (let run = 1; run <= args.repeat; run++) {
@@ -89,6 +94,20 @@ function benchDatabase(database: BenchDatabase): DatabaseResult {
     const file = summary.files[0]!.path
     const validate = timedRun([process.execPath, BIN, 'validate', file, '--mapping', mappingFile], runDir)
     const gunzip = timedRun(bash(`gzip -dc ${shellQuote(file)} > /dev/null`), runDir)
+    if (args.parallel > 0) {
+      // 2N chunks, so each of the N at once has a second to go on with.
+      const perChunk = Math.max(1, Math.round(servicePointsIn(file) / (2 * args.parallel)))
+      const parallelDir = join(dir, `run-${run}-parallel`)
+      const parallel = timedRun(
+        [process.execPath, BIN, 'extract', '--mapping', writeMapping(database, parallelDir), '--phase', 'full', '--from', BENCH_HISTORY.from, '--end-date', BENCH_HISTORY.end, '--chunk-service-points', String(perChunk), '--parallel', String(args.parallel)],
+        parallelDir,
+        { ...process.env, TMPDIR: parallelDir },
+      )
+      log(`${database.name} run ${run}: extract --parallel ${args.parallel} (${perChunk} service points per chunk) ${parallel.seconds.toFixed(1)} s (peak RSS ${parallel.peakRssMb.toFixed(0)} MB)`)
+      runs.parallel.push(parallel.seconds)
+      runs.parallelRss.push(parallel.peakRssMb)
+      rmSync(parallelDir, { recursive: true, force: true })
+    }
     log(
       `${database.name} run ${run}: baseline ${baseline.seconds.toFixed(1)} s, extract ${extract.seconds.toFixed(1)} s (peak RSS ${extract.peakRssMb.toFixed(0)} MB, ${reads} reads), validate ${validate.seconds.toFixed(1)} s, gunzip ${gunzip.seconds.toFixed(2)} s`,
     )
@@ -107,14 +126,26 @@ function benchDatabase(database: BenchDatabase): DatabaseResult {
     rssMb: Math.max(...runs.rss),
     validate: median(runs.validate),
     gunzip: median(runs.gunzip),
+    parallel: runs.parallel.length > 0 ? { seconds: median(runs.parallel), rssMb: Math.max(...runs.parallelRss) } : undefined,
   }
   const rate = (seconds: number) => `${Math.round(reads / seconds).toLocaleString('en-US')} reads/s`
   log(`${database.name}: ${reads} reads, medians of ${args.repeat}:`)
   log(`  extract   ${result.extract.toFixed(1)} s  ${rate(result.extract)}  peak RSS ${result.rssMb.toFixed(0)} MB`)
   log(`  baseline  ${result.baseline.toFixed(1)} s  ${rate(result.baseline)}  (the database's own export | gzip -${GZIP_LEVEL})`)
   log(`  validate  ${result.validate.toFixed(1)} s  ${rate(result.validate)}  (gzip -dc: ${result.gunzip.toFixed(2)} s)`)
+  if (result.parallel) {
+    log(`  parallel  ${result.parallel.seconds.toFixed(1)} s  ${rate(result.parallel.seconds)}  peak RSS ${result.parallel.rssMb.toFixed(0)} MB  extract --parallel ${args.parallel}/baseline ${(result.parallel.seconds / result.baseline).toFixed(2)}`)
+  }
   log(`  ratios    extract/baseline ${(result.extract / result.baseline).toFixed(2)}  validate/gunzip ${(result.validate / result.gunzip).toFixed(2)}`)
   return result
+}
+
+/** Distinct service points in a written full file (the bench sizes the parallel run's chunks by them). */
+function servicePointsIn(file: string): number {
+  const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n')
+  const column = lines[0]!.split('\t').indexOf('service_point_id')
+  if (column < 0) throw new Error(`${file}: no service_point_id column`)
+  return new Set(lines.slice(1).filter((line) => line !== '').map((line) => line.split('\t')[column])).size
 }
 
 /** The demo mapping pointed at the bench database, with output and state in `dir`. */

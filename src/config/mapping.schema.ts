@@ -267,6 +267,16 @@ export const mappingSchema = z
             description:
               'Full historicals: read this many service points per chunk, each with its own short snapshot and file(s), so a failed run resumes from its last finished chunk. Planning the chunks costs one extra pass over the joins. Default 0: one chunk, no plan.',
           }),
+        parallel_chunks: z
+          .number()
+          .int()
+          .min(1, 'at least 1 (1 = one chunk at a time)')
+          .max(8, 'at most 8 chunks at once; use the number of cores the extract may take, e.g. 2')
+          .optional()
+          .meta({
+            description:
+              'Full historicals in chunks: extract up to this many chunks at once, each in its own thread with its own database connection (1 to 8). Helps when the database is not the limit and the machine has cores to spare; each costs another heap. Default 1: one chunk after another.',
+          }),
       })
       .meta({ description: 'Output files and workspace.' }),
     cleaning: z

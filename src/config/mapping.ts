@@ -66,6 +66,8 @@ export interface Mapping {
     readonly maxRowsPerFile: number
     /** Full historicals: service points per chunk (0 = the whole window in one chunk). */
     readonly chunkServicePoints: number
+    /** Full historicals in chunks: chunks extracted at once, each in its own worker thread (1 = one after another). */
+    readonly parallelChunks: number
   }
   readonly cleaning: CleaningPolicy
   readonly maxRejects: number

@@ -47,6 +47,7 @@ export function normalizeMapping(
       compression: written.output.compression ?? 'gz',
       maxRowsPerFile: written.output.max_rows_per_file ?? 0,
       chunkServicePoints: written.output.chunk_service_points ?? DEFAULT_CHUNK_SERVICE_POINTS,
+      parallelChunks: written.output.parallel_chunks ?? 1,
     },
     cleaning: {
       tab: written.cleaning?.tab ?? 'space',

@@ -9,6 +9,24 @@ const BATCH = 5000
 const READ_BATCH = 20_000
 
 /**
+ * What stands before the part number of a chunk's reads until they are named (`#3.0`, `#3.1`, … for
+ * chunk 3): chunks in flight at once under one run keep apart, and each is named or discarded alone.
+ */
+export function chunkPlaceholder(chunk: number): string {
+  return `#${chunk}.`
+}
+
+/** Puts the written files' names (the usage or full files, in order) on reads recorded under `placeholder`. */
+export function nameRecordedFiles(state: StateStore, seq: number, files: readonly { readonly fileName: string; readonly fileType: string }[], placeholder = '#'): void {
+  const readFiles = files.filter((file) => file.fileType !== 'customer')
+  state.nameDeliveredFiles(
+    seq,
+    readFiles.map((file) => file.fileName),
+    placeholder,
+  )
+}
+
+/**
  * Records in the state what a run writes, while it writes: per read its usage hash, service point,
  * account, customer and place (file and line); per service point and account its attribute hash. These
  * become the baseline of the next incremental once the run is accepted, and the index of `search`.
@@ -22,26 +40,30 @@ export class DeliveryLedger {
   readonly #entitySeq: number
   readonly #hashes: RowHashes
   readonly #limit: number
+  readonly #placeholder: string
   #reads: DeliveredRead[] = []
   #entities = new Map<string, string>()
   /** The last row seen and its entity key: its attribute hash is taken once the entity's rows end. */
   #entityRow: OutputRow | undefined
   #entityKey = ''
   #part = 0
-  #partName = '#0'
+  #partName: string
   #inPart = 0
   #lastServicePoint: string | undefined
 
   /**
    * `entitySeq`: where entities are recorded while the run goes, when not under `seq` (a chunk keeps its
    * entities apart until it commits, since they carry no file name to tell its rows from earlier chunks').
+   * `placeholder`: what precedes the part number of its reads until they are named (see chunkPlaceholder).
    */
-  constructor(state: StateStore, seq: number, mapping: Mapping, hashes: RowHashes, entitySeq = seq) {
+  constructor(state: StateStore, seq: number, mapping: Mapping, hashes: RowHashes, entitySeq = seq, placeholder = '#') {
     this.#state = state
     this.#seq = seq
     this.#entitySeq = entitySeq
     this.#hashes = hashes
     this.#limit = mapping.output.maxRowsPerFile
+    this.#placeholder = placeholder
+    this.#partName = `${placeholder}0`
   }
 
   /** Passes rows through unchanged, noting each one. */
@@ -76,7 +98,7 @@ export class DeliveryLedger {
   #noteRead(row: OutputRow): void {
     if (this.#limit > 0 && this.#inPart >= this.#limit && row.servicePointId !== this.#lastServicePoint) {
       this.#part++
-      this.#partName = `#${this.#part}`
+      this.#partName = `${this.#placeholder}${this.#part}`
       this.#inPart = 0
     }
     this.#inPart++
@@ -124,11 +146,7 @@ export class DeliveryLedger {
 
   /** `finish` without the flush, for a caller that names the files inside its own transaction. */
   nameFiles(files: readonly LayoutFile[]): void {
-    const readFiles = files.filter((file) => file.fileType !== 'customer')
-    this.#state.nameDeliveredFiles(
-      this.#seq,
-      readFiles.map((file) => file.fileName),
-    )
+    nameRecordedFiles(this.#state, this.#seq, files, this.#placeholder)
   }
 
   discard(): void {

@@ -31,8 +31,8 @@ export interface ChunkRequest {
   readonly createLedger: () => DeliveryLedger
   /** Forgets what a failed attempt recorded in the state, so the chunk can simply run again. */
   readonly discardRecorded: () => void
-  /** Hands out strictly increasing file timestamps (shared by the run's chunks). */
-  readonly nextTimestamp: () => string
+  /** Hands out strictly increasing file timestamps (shared by the run's chunks, across threads too). */
+  readonly nextTimestamp: () => string | Promise<string>
   readonly outDir: string
   readonly tmpDir: string
   readonly signal?: AbortSignal
@@ -69,8 +69,8 @@ async function extractChunkSortedIn(sortIn: SortPlace, request: ChunkRequest): P
   const { mapping, window, filters, log } = request
   const counts = emptyCounts()
   const stamps = new Set<string>()
-  const nextTimestamp = () => {
-    const stamp = request.nextTimestamp()
+  const nextTimestamp = async () => {
+    const stamp = await request.nextTimestamp()
     stamps.add(stamp)
     return stamp
   }
@@ -128,7 +128,7 @@ async function extractChunkSortedIn(sortIn: SortPlace, request: ChunkRequest): P
 }
 
 /** The spec files (complete or not) an attempt stamped, and its rejects file. */
-async function removeAttemptFiles(dir: string, mapping: Mapping, stamps: ReadonlySet<string>, rejectsFile: string | undefined): Promise<void> {
+export async function removeAttemptFiles(dir: string, mapping: Mapping, stamps: ReadonlySet<string>, rejectsFile: string | undefined): Promise<void> {
   let names: string[] = []
   try {
     names = readdirSync(dir)

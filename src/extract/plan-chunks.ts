@@ -75,10 +75,11 @@ export function chunkCondition(mapping: Mapping, bounds: ChunkBounds): SqlCondit
 
 /**
  * What a chunked run's finished chunks were written with: the mapping as loaded (every setting but the
- * chunk size, which the stored plan fixes) and the output folder. A rerun resumes only when it matches.
+ * chunk size, which the stored plan fixes, and how many chunks run at once, which changes no file) and
+ * the output folder. A rerun resumes only when it matches.
  */
 export function chunkFingerprint(mapping: Mapping, outDir: string): string {
-  const settings = { ...mapping, output: { ...mapping.output, chunkServicePoints: undefined } }
+  const settings = { ...mapping, output: { ...mapping.output, chunkServicePoints: undefined, parallelChunks: undefined } }
   const text = JSON.stringify({ settings, outDir }, (_key, value: unknown) => (value instanceof Map ? [...value] : value))
   return createHash('sha256').update(text).digest('hex')
 }

@@ -1,12 +1,15 @@
 import { existsSync, renameSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { mappingKeyOf } from '../state/mapping-key.js'
 import type { ChunkedRun, StateStore } from '../state/state-store.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
-import { DeliveryLedger } from './delivery-ledger.js'
-import { extractChunk, type ValidatedFile } from './extract-chunk.js'
+import { chunkPlaceholder, DeliveryLedger, nameRecordedFiles } from './delivery-ledger.js'
+import { extractChunk, type ChunkOutput, type ValidatedFile } from './extract-chunk.js'
 import { addCounts, emptyCounts, type ExtractCounts } from './extract-counts.js'
+import { historicalRunValid } from './historical-run-valid.js'
 import { chunkCondition, chunkFingerprint, planChunks } from './plan-chunks.js'
 import { rowHashes } from './row-hashes.js'
+import { runChunksInWorkers, STATE_BUSY_TIMEOUT_MS, type WorkerChunk } from './run-chunks-in-workers.js'
 import type { HistoricalExtractOptions, HistoricalExtractResult } from './run-historical-extract.js'
 import { historicalRunRecord } from './run-historical-extract.js'
 import { UNRECORDED_SUFFIX } from './set-aside-unrecorded-files.js'
@@ -17,6 +20,8 @@ import { UNRECORDED_SUFFIX } from './set-aside-unrecorded-files.js'
  * ledger (send, status verdicts, watermarks, search) until its last chunk is done. A rerun with the same
  * mapping and window resumes at the first chunk not done; `restart`, another window or a changed mapping
  * discards the unfinished run (its files are set aside as `.unrecorded`, as a killed extract's are).
+ * With `output.parallel_chunks` above 1, up to that many chunks run at once in worker threads (see
+ * runChunksInWorkers); the run's record, files and state rows are those of one chunk after another.
  */
 export async function runChunkedFullHistorical(options: HistoricalExtractOptions, state: StateStore): Promise<HistoricalExtractResult> {
   const { mapping, window, log } = options
@@ -37,12 +42,8 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
     }
   }
   if (run) {
-    const done = run.chunks.filter((chunk) => chunk.done).length
     const next = run.chunks.find((chunk) => !chunk.done)?.chunk
-    log(
-      `resuming ${run.runId}: ${done === 0 ? 'no chunk' : done === 1 ? 'chunk 1' : `chunks 1–${done}`} of ${run.chunks.length} done` +
-        (next === undefined ? ', recording the run' : `, starting at chunk ${next}`),
-    )
+    log(`resuming ${run.runId}: ${chunksDone(run)}` + (next === undefined ? ', recording the run' : `, starting at chunk ${next}`))
   } else {
     const seq = state.nextRunSeq()
     const runId = state.nextRunId('full')
@@ -65,31 +66,21 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
   let lastStamp = state.lastFileTimestamp()
   const nextTimestamp = () => (lastStamp = nextFileTimestamp(now(), mapping.timezone, lastStamp))
   const total = run.chunks.length
-  for (const chunk of run.chunks) {
-    if (chunk.done) continue
-    options.signal?.throwIfAborted()
-    // Entities of a chunk carry no file name: kept under a provisional sequence until the chunk commits.
+  const seq = run.seq
+  const pending = run.chunks
+    .filter((chunk) => !chunk.done)
+    .map((chunk) => ({
+      chunk: chunk.chunk,
+      label: total === 1 ? run.runId : `${run.runId} chunk ${chunk.chunk}/${total}`,
+      filters: [{ from: window.from, toExclusive: window.toExclusive, where: chunkCondition(mapping, chunk) }],
+    }))
+  /** Commits a finished chunk: its reads named (their placeholder replaced by its file names), its entities moved to the run. */
+  const commit = (chunk: WorkerChunk, output: Pick<ChunkOutput, 'files' | 'counts' | 'rejectsFile'>) => {
     const entitySeq = -chunk.chunk
-    const label = total === 1 ? run.runId : `${run.runId} chunk ${chunk.chunk}/${total}`
-    const where = chunkCondition(mapping, chunk)
-    const output = await extractChunk({
-      mapping,
-      source: options.source,
-      window,
-      filters: [{ from: window.from, toExclusive: window.toExclusive, where }],
-      label,
-      createLedger: () => new DeliveryLedger(state, run.seq, mapping, rowHashes(mapping), entitySeq),
-      discardRecorded: () => state.discardUncommittedChunk(run.seq, entitySeq),
-      nextTimestamp,
-      outDir: options.outDir,
-      tmpDir: options.tmpDir,
-      signal: options.signal,
-      log,
-    })
     try {
       state.commitChunk(
         {
-          seq: run.seq,
+          seq,
           chunk: chunk.chunk,
           entitySeq,
           files: output.files.map((file) => ({ ...file, valid: file.validation.ok })),
@@ -97,14 +88,66 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
           rejectsFile: output.rejectsFile,
           finishedAt: now().toISOString(),
         },
-        () => output.ledger.nameFiles(output.files),
+        () => nameRecordedFiles(state, seq, output.files, chunkPlaceholder(chunk.chunk)),
         lastStamp,
       )
     } catch (error) {
-      state.discardUncommittedChunk(run.seq, entitySeq)
+      state.discardUncommittedChunk(seq, entitySeq, chunkPlaceholder(chunk.chunk))
       throw error
     }
     if (total > 1) log(`${run.runId}: chunk ${chunk.chunk} of ${total} done: ${output.counts.written} rows in ${output.files.map((file) => file.fileName).join(', ')}`)
+  }
+
+  /** One chunk after another, on the extract's own connection. */
+  const extractInThisThread = async (chunk: WorkerChunk): Promise<void> => {
+    options.signal?.throwIfAborted()
+    // Entities of a chunk carry no file name: kept under a provisional sequence until the chunk commits.
+    const entitySeq = -chunk.chunk
+    const output = await extractChunk({
+      mapping,
+      source: options.source,
+      window,
+      filters: chunk.filters,
+      label: chunk.label,
+      createLedger: () => new DeliveryLedger(state, seq, mapping, rowHashes(mapping), entitySeq, chunkPlaceholder(chunk.chunk)),
+      discardRecorded: () => state.discardUncommittedChunk(seq, entitySeq, chunkPlaceholder(chunk.chunk)),
+      nextTimestamp,
+      outDir: options.outDir,
+      tmpDir: options.tmpDir,
+      signal: options.signal,
+      log,
+    })
+    commit(chunk, output)
+  }
+
+  const parallel = Math.min(mapping.output.parallelChunks, pending.length)
+  if (mapping.output.parallelChunks > 1 && pending.length === 1) {
+    log(`parallel_chunks ${mapping.output.parallelChunks}: ${total === 1 ? 'the run is one chunk (see --chunk-service-points)' : 'one chunk is left'}, so it runs as one`)
+  }
+  if (parallel > 1) {
+    const cores = availableParallelism()
+    if (mapping.output.parallelChunks > cores) {
+      log(`warning: parallel_chunks ${mapping.output.parallelChunks} is more than the ${cores} cores this process may use; the chunks will take turns on them`)
+    }
+    log(`${run.runId}: up to ${parallel} chunks at once, each with its own database connection`)
+    state.waitWhenBusy(STATE_BUSY_TIMEOUT_MS)
+    await runChunksInWorkers({
+      mapping,
+      secrets: options.secrets ?? internalError('chunks in parallel connect on their own: pass the secrets (`secrets`) the source was created with'),
+      window,
+      seq,
+      chunks: pending,
+      parallel,
+      state,
+      nextTimestamp,
+      commit,
+      outDir: options.outDir,
+      tmpDir: options.tmpDir,
+      signal: options.signal,
+      log,
+    })
+  } else {
+    for (const chunk of pending) await extractInThisThread(chunk)
   }
 
   const finished = state.unfinishedChunkedRun(mappingKeyOf(mapping))!
@@ -112,9 +155,22 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
   const counts = finished.chunks.reduce((sum, chunk) => addCounts(sum, chunk.counts as ExtractCounts), emptyCounts())
   const rejectsFiles = finished.chunks.flatMap((chunk) => (chunk.rejectsFile ? [chunk.rejectsFile] : []))
   for (const extra of rejectsFiles.slice(1)) log(`rejects also in ${extra}`)
-  const valid = files.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
+  const valid = historicalRunValid(files, counts.rejected, mapping.maxRejects)
   state.finishChunkedRun(historicalRunRecord(options, { runId: finished.runId, seq: finished.seq, createdAt: finished.createdAt, counts, valid, files, chunks: total }), lastStamp)
   return { runId: finished.runId, files, rejectsFile: rejectsFiles[0], counts, valid }
+}
+
+function internalError(message: string): never {
+  throw new Error(`internal: ${message}`)
+}
+
+/** `chunks 1–2 of 6 done`, or `3 of 6 chunks done (1, 2, 4)` when chunks in parallel finished out of order. */
+function chunksDone(run: ChunkedRun): string {
+  const done = run.chunks.filter((chunk) => chunk.done).map((chunk) => chunk.chunk)
+  const total = run.chunks.length
+  if (done.length === 0) return `no chunk of ${total} done`
+  if (done.every((chunk, i) => chunk === i + 1)) return `${done.length === 1 ? 'chunk 1' : `chunks 1–${done.length}`} of ${total} done`
+  return `${done.length} of ${total} chunks done (${done.join(', ')})`
 }
 
 /** Forgets an unfinished chunked run and sets its finished chunks' files aside, as a killed extract's are. */

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises'
 import type { Mapping } from '../config/mapping.js'
+import type { SecretSources } from '../config/resolve-secrets.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
 import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
 import type { Source } from '../source/create-source.js'
@@ -14,6 +15,7 @@ import { DeliveryLedger } from './delivery-ledger.js'
 import { extractChunk, type ValidatedFile } from './extract-chunk.js'
 import { totalExcluded, type ExtractCounts } from './extract-counts.js'
 import type { HistoricalWindow } from './extract-window.js'
+import { historicalRunValid } from './historical-run-valid.js'
 import type { MappedRead } from './map-reads.js'
 import { openExtractWorkspace } from './open-extract-workspace.js'
 import type { OutputRow } from './output-row.js'
@@ -41,6 +43,8 @@ export interface HistoricalExtractOptions {
   readonly details?: Record<string, unknown>
   /** Full: discard an unfinished chunked run of this mapping instead of resuming it. */
   readonly restart?: boolean
+  /** Full, chunks in parallel: what each chunk's own connection resolves `${env:…}` from (as `createSource` was given). */
+  readonly secrets?: Omit<SecretSources, 'baseDir'>
 }
 
 export interface HistoricalExtractResult {
@@ -92,7 +96,7 @@ async function runSampleExtract(options: HistoricalExtractOptions, state: StateS
     log: options.log,
   })
   const { files, counts, rejectsFile } = chunk
-  const valid = files.every((file) => file.validation.ok) && counts.rejected <= mapping.maxRejects
+  const valid = historicalRunValid(files, counts.rejected, mapping.maxRejects)
   chunk.ledger.nameFiles(files)
   state.recordRun(historicalRunRecord(options, { runId, seq, createdAt: now().toISOString(), counts, valid, files }), lastStamp)
   return { runId, files, rejectsFile, counts, valid }

@@ -22,8 +22,8 @@ export interface WriteLayoutOptions {
   readonly columns: readonly string[]
   readonly dir: string
   readonly tmpDir: string
-  /** Hands out strictly increasing file timestamps, in load order. */
-  readonly nextTimestamp: () => string
+  /** Hands out strictly increasing file timestamps, in load order (a chunk in a worker asks the main thread). */
+  readonly nextTimestamp: () => string | Promise<string>
   readonly signal?: AbortSignal
 }
 
@@ -36,7 +36,7 @@ export interface WriteLayoutOptions {
 export async function writeLayoutFiles(rows: AsyncIterable<OutputRow>, options: WriteLayoutOptions): Promise<LayoutFile[]> {
   const { mapping } = options
   if (mapping.layout === 'single') return writeParts(rows, specOf(mapping, 'full'), options)
-  const customerStamp = options.nextTimestamp()
+  const customerStamp = await options.nextTimestamp()
   const spill = await CustomerSpill.create(options)
   try {
     const usage = await writeParts(spill.collect(rows), specOf(mapping, 'usage'), options)
@@ -64,7 +64,7 @@ async function writeParts(rows: AsyncIterable<OutputRow>, spec: FileSpec, option
   const pick = projection(spec, options.columns)
   try {
     while (!next.done || files.length === 0) {
-      files.push(await writeOne(part(), spec, options.nextTimestamp(), options))
+      files.push(await writeOne(part(), spec, await options.nextTimestamp(), options))
     }
   } catch (error) {
     // The rows stop here: their source (a database read) is ended now, not left open behind the failure.

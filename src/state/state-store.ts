@@ -169,8 +169,9 @@ export function stateFilePath(dir: string): string {
 }
 
 /**
- * Reads recorded under a part number (`#0`, `#1`, …), not named yet: a chunk names its reads in the
- * transaction that commits it, so these are a chunk that never finished. A range, so the index is used.
+ * Reads recorded under a part number (`#0`, `#1`, …, or `#<chunk>.<part>` for a chunk), not named yet: a
+ * chunk names its reads in the transaction that commits it, so these are a chunk that never finished. A
+ * range, so the index is used.
  */
 const UNNAMED_PART = `file_name >= '#' AND file_name < '$'`
 
@@ -303,6 +304,14 @@ export class StateStore {
     )
   }
 
+  /**
+   * How long a write waits for another connection's transaction before it fails (SQLite's default here is
+   * 5 s). Chunks extracted in parallel write the one state file from several connections at once.
+   */
+  waitWhenBusy(milliseconds: number): void {
+    this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(milliseconds))}`)
+  }
+
   lastFileTimestamp(): string | undefined {
     const row = this.#db.prepare(`SELECT value FROM meta WHERE key = 'last_file_timestamp'`).get() as { value: string } | undefined
     return row?.value
@@ -397,11 +406,15 @@ export class StateStore {
     })
   }
 
-  /** Replaces the part numbers (`#0`, `#1`, …) of a run's recorded reads by the names of the files written. */
-  nameDeliveredFiles(seq: number, fileNames: readonly string[]): void {
+  /**
+   * Replaces the part numbers (`#0`, `#1`, …) of a run's recorded reads by the names of the files written.
+   * `placeholder`: what precedes the part number, `#<chunk>.` for a chunk (chunks in flight at once must
+   * not take each other's reads).
+   */
+  nameDeliveredFiles(seq: number, fileNames: readonly string[], placeholder = '#'): void {
     const update = this.#db.prepare('UPDATE run_reads SET file_name = ? WHERE run_seq = ? AND file_name = ?')
     this.#transaction(() => {
-      fileNames.forEach((name, part) => update.run(name, seq, `#${part}`))
+      fileNames.forEach((name, part) => update.run(name, seq, `${placeholder}${part}`))
     })
   }
 
@@ -458,10 +471,15 @@ export class StateStore {
     })
   }
 
-  /** Forgets what a chunk that failed stored (its unnamed reads, its provisional entities). */
-  discardUncommittedChunk(seq: number, entitySeq: number): void {
+  /**
+   * Forgets what a chunk that failed stored: its unnamed reads (those under its `placeholder`, e.g. `#3.`,
+   * so chunks in flight beside it keep theirs) and its provisional entities.
+   */
+  discardUncommittedChunk(seq: number, entitySeq: number, placeholder: string): void {
+    // A range, so the index is used: `#3.` up to `#3/`, the next string of that length.
+    const end = `${placeholder.slice(0, -1)}${String.fromCharCode(placeholder.charCodeAt(placeholder.length - 1) + 1)}`
     this.#transaction(() => {
-      this.#db.prepare(`DELETE FROM run_reads WHERE run_seq = ? AND ${UNNAMED_PART}`).run(seq)
+      this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ? AND file_name >= ? AND file_name < ?').run(seq, placeholder, end)
       this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(entitySeq)
     })
   }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import { chunkPlaceholder, nameRecordedFiles } from '../../src/extract/delivery-ledger.js'
 import { StateStore, type DeliveredRead } from '../../src/state/state-store.js'
 
 // The state of a chunked full historical in progress: what survives the clean-up every extract does at
@@ -72,6 +73,40 @@ describe('state of a chunked run in progress', () => {
       state.discardChunkedRun(seq)
       assert.deepEqual(rowsOf(dir), { reads: [], entities: [] })
       assert.equal(state.unfinishedChunkedRun('dem_res'), undefined)
+    } finally {
+      state.close()
+    }
+  })
+
+  it('chunks in flight at once keep their reads apart: one commits, one is discarded, the third keeps its own', () => {
+    const { state, dir } = openState()
+    try {
+      const seq = state.nextRunSeq()
+      state.planChunkedRun({
+        seq,
+        runId: 'full-0001',
+        mappingKey: 'dem_res',
+        mappingFile: 'm.yaml',
+        windowFrom: '2025-01-01',
+        windowEnd: '2026-10-15',
+        fingerprint: 'f',
+        createdAt: '2026-11-30T00:00:00.000Z',
+        bounds: [{ lower: undefined, upper: 'sp-h' }, { lower: 'sp-h', upper: 'sp-p' }, { lower: 'sp-p', upper: undefined }],
+      })
+      // Each chunk's reads wait under its own placeholder, parts numbered within the chunk.
+      state.recordDeliveredReads(seq, [read('a1', `${chunkPlaceholder(1)}0`), read('a2', `${chunkPlaceholder(1)}1`)])
+      state.recordDeliveredReads(seq, [read('k1', `${chunkPlaceholder(2)}0`)])
+      state.recordDeliveredReads(seq, [read('r1', `${chunkPlaceholder(3)}0`)])
+      const files = ['opwr_dem_res_v1-19-0_full_20261130000002.gz', 'opwr_dem_res_v1-19-0_full_20261130000003.gz'].map((fileName) => ({ fileName, fileType: 'full', rows: 1, bytes: 1, sha256: 's', valid: true }))
+      state.commitChunk(
+        { seq, chunk: 1, entitySeq: -1, files, counts: {}, rejectsFile: undefined, finishedAt: 'now' },
+        () => nameRecordedFiles(state, seq, files, chunkPlaceholder(1)),
+        '20261130000003',
+      )
+      state.discardUncommittedChunk(seq, -2, chunkPlaceholder(2))
+      assert.deepEqual(rowsOf(dir).reads, [`${seq}:a1:${files[0]!.fileName}`, `${seq}:a2:${files[1]!.fileName}`, `${seq}:r1:#3.0`])
+      state.discardUnrecordedRows()
+      assert.deepEqual(rowsOf(dir).reads, [`${seq}:a1:${files[0]!.fileName}`, `${seq}:a2:${files[1]!.fileName}`], 'an extract\'s start drops every chunk placeholder')
     } finally {
       state.close()
     }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import Database from 'better-sqlite3'
 import { existsSync, readdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -13,117 +12,16 @@ import type { Mapping } from '../../src/config/mapping.js'
 import { createDemoSchema } from '../../src/demo/create-demo-schema.js'
 import { generateDemoData } from '../../src/demo/generate-demo-data.js'
 import { loadDemoData } from '../../src/demo/load-demo-data.js'
-import { historicalWindow } from '../../src/extract/extract-window.js'
-import { runHistoricalExtract, type HistoricalExtractResult } from '../../src/extract/run-historical-extract.js'
-import { createSource } from '../../src/source/create-source.js'
 import { mappingKeyOf } from '../../src/state/mapping-key.js'
 import { StateStore } from '../../src/state/state-store.js'
 import { workspaceStatus } from '../../src/state/workspace-status.js'
-import { parseFileName } from '../../src/writer/file-name.js'
 import { retarget } from '../source/extract-from.js'
 import { createScratchDatabase, type ScratchDatabase } from '../source/scratch-database.js'
 import { DemoExtractFixture } from './demo-extract-fixture.js'
-import { contentOf } from './run-extract.js'
+import { assertSameAsUnchunked, dataLines, extract, recordedReads, seqOf } from './chunked-historical-fixture.js'
 
 // Chunked full historicals: the same rows as one read of the window, each service point in one chunk's
 // file, and a failed run resumed from its last finished chunk.
-
-const END_DATE = '2026-10-15'
-
-/** The data lines of a written file (header left out). */
-function dataLines(path: string): string[] {
-  return contentOf(path).split('\n').slice(1).filter((line) => line !== '')
-}
-
-let servicePointColumn = -1
-
-/** The service point of a data line of the full layout (found by its header once). */
-function servicePointOf(line: string): string {
-  return line.split('\t')[servicePointColumn]!
-}
-
-function findServicePointColumn(path: string): void {
-  servicePointColumn = contentOf(path).split('\n')[0]!.split('\t').indexOf('service_point_id')
-  assert.ok(servicePointColumn >= 0, 'the full layout has a service_point_id column')
-}
-
-/** Every read recorded in a workspace state (run_reads), read directly. */
-function recordedReads(stateDir: string): { run_seq: number; file_name: string }[] {
-  const db = new Database(join(stateDir, 'state.sqlite'), { readonly: true })
-  try {
-    return db.prepare('SELECT run_seq, file_name FROM run_reads').all() as { run_seq: number; file_name: string }[]
-  } finally {
-    db.close()
-  }
-}
-
-function seqOf(stateDir: string, runId: string): number {
-  const state = StateStore.open(stateDir)
-  try {
-    return state.run(runId)!.seq
-  } finally {
-    state.close()
-  }
-}
-
-interface Extracted {
-  readonly result: HistoricalExtractResult
-  readonly log: readonly string[]
-}
-
-async function extract(mapping: Mapping, options: { endDate?: string; from?: string; restart?: boolean; signal?: AbortSignal; onLog?: (line: string) => void; tmpDir: string }): Promise<Extracted> {
-  const window = historicalWindow({ endDate: options.endDate ?? END_DATE, from: options.from, launchDate: mapping.launchDate })
-  const source = createSource(mapping, { env: {} })
-  const log: string[] = []
-  try {
-    const result = await runHistoricalExtract({
-      mapping,
-      source,
-      phase: 'full',
-      window,
-      outDir: mapping.output.folder,
-      tmpDir: options.tmpDir,
-      signal: options.signal,
-      restart: options.restart,
-      log: (line) => {
-        log.push(line)
-        options.onLog?.(line)
-      },
-    })
-    return { result, log }
-  } finally {
-    await source.close()
-  }
-}
-
-/** Same rows as one unchunked read, split by service point, each file in spec order, names in load order. */
-function assertSameAsUnchunked(chunked: HistoricalExtractResult, whole: HistoricalExtractResult, minFiles: number): void {
-  assert.equal(whole.files.length, 1)
-  findServicePointColumn(whole.files[0]!.path)
-  const wholeLines = dataLines(whole.files[0]!.path)
-  assert.ok(chunked.files.length >= minFiles, `${chunked.files.length} files, expected at least ${minFiles}`)
-  const owner = new Map<string, string>()
-  const all: string[] = []
-  for (const file of chunked.files) {
-    const lines = dataLines(file.path)
-    assert.ok(lines.length > 0, `${file.fileName} has rows`)
-    for (const servicePoint of new Set(lines.map(servicePointOf))) {
-      assert.equal(owner.get(servicePoint), undefined, `service point ${servicePoint} is in ${owner.get(servicePoint)} and ${file.fileName}`)
-      owner.set(servicePoint, file.fileName)
-    }
-    // In spec order: exactly the unchunked file's rows of its service points, in the same order.
-    const mine = new Set(lines.map(servicePointOf))
-    assert.deepEqual(lines, wholeLines.filter((line) => mine.has(servicePointOf(line))), `${file.fileName} is the unchunked rows of its service points, in order`)
-    all.push(...lines)
-  }
-  assert.deepEqual([...all].sort(), [...wholeLines].sort(), 'the chunks together hold exactly the unchunked rows')
-  const stamps = chunked.files.map((file) => parseFileName(file.fileName)!.timestamp)
-  for (let i = 1; i < stamps.length; i++) assert.ok(stamps[i - 1]! < stamps[i]!, `file timestamps strictly increase: ${stamps.join(', ')}`)
-  assert.equal(chunked.counts.sourceReadKeys, whole.counts.sourceReadKeys)
-  assert.equal(chunked.counts.written, whole.counts.written)
-  assert.equal(chunked.counts.written, all.length)
-  assert.ok(chunked.valid, 'every chunk file validates')
-}
 
 describe('chunked full historical on SQLite', () => {
   let demo: DemoExtractFixture

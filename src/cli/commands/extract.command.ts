@@ -5,6 +5,9 @@ import { loadMapping } from '../../config/load-mapping.js'
 import { ToolkitError } from '../../errors/toolkit-error.js'
 import type { RunContext } from '../run-context.js'
 
+/** Chunks of a full historical extracted at once, at most (`--parallel`, `output.parallel_chunks`): each is another heap and connection. */
+const MAX_PARALLEL_CHUNKS = 8
+
 export interface ExtractArgs {
   mapping: string
   phase: 'sample' | 'full' | 'incremental'
@@ -15,6 +18,7 @@ export interface ExtractArgs {
   out?: string
   'max-rows-per-file'?: number
   'chunk-service-points'?: number
+  parallel?: number
   restart?: boolean
   'dry-run': boolean
   rerun?: string
@@ -37,6 +41,7 @@ export function extractCommand(context: RunContext): CommandModule<object, Extra
         .option('out', { type: 'string', describe: "Output folder (default: the mapping's output.folder)" })
         .option('max-rows-per-file', { type: 'number', describe: 'Split files after this many rows, never inside a service point' })
         .option('chunk-service-points', { type: 'number', describe: "Full: service points per chunk (each its own snapshot and file(s); a rerun resumes after the last finished chunk). 0 = one chunk. Default: the mapping's output.chunk_service_points, else 0" })
+        .option('parallel', { type: 'number', describe: `Full, in chunks: extract up to N chunks at once (1 to ${MAX_PARALLEL_CHUNKS}), each in its own thread with its own database connection; helps when the database is not the limit and cores are free. Default: the mapping's output.parallel_chunks, else 1` })
         .option('restart', { type: 'boolean', default: false, describe: 'Full: discard an unfinished chunked run of this mapping (its files are set aside as .unrecorded) instead of resuming it' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Show the window, the SQL with its bound values and counts; write nothing' })
         .option('rerun', { type: 'string', describe: 'Incremental: regenerate the window of past run RUN, byte for byte when the data is the same' })
@@ -45,6 +50,7 @@ export function extractCommand(context: RunContext): CommandModule<object, Extra
         .example('$0 extract --mapping mappings/demo-sqlite.yaml --phase sample --end-date 2026-10-31', 'a sample historical as of 31 Oct 2026')
         .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --dry-run', 'show the SQL and counts only')
         .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --chunk-service-points 100000', 'a large historical in chunks; run it again after a failure to resume')
+        .example('$0 extract --mapping m.yaml --phase full --end-date 2026-10-31 --chunk-service-points 100000 --parallel 2', 'the same, two chunks at once on a machine with cores to spare')
         .example('$0 extract --mapping m.yaml --phase incremental', 'everything changed since the last accepted run (needs an accepted full historical)')
         .example('$0 extract --mapping m.yaml --phase incremental --rerun incremental-0007', 'the same window again, e.g. after the files were lost'),
     handler: (args) => extractFlow(context, args),
@@ -60,8 +66,8 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
   }
   requireCount('--sample-size', args['sample-size'])
   if (args['max-rows-per-file'] !== undefined) requireCount('--max-rows-per-file', args['max-rows-per-file'])
-  if (args.phase !== 'full' && (args['chunk-service-points'] !== undefined || args.restart)) {
-    throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--chunk-service-points and --restart belong to --phase full, not ${args.phase}`, {
+  if (args.phase !== 'full' && (args['chunk-service-points'] !== undefined || args.restart || args.parallel !== undefined)) {
+    throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--chunk-service-points, --parallel and --restart belong to --phase full, not ${args.phase}`, {
       hint: 'a sample or an incremental is small and always runs in one go',
     })
   }
@@ -69,6 +75,12 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
   if (chunkServicePoints !== undefined && (!Number.isSafeInteger(chunkServicePoints) || chunkServicePoints < 0)) {
     throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--chunk-service-points must be a whole number of at least 0, got ${String(chunkServicePoints)}`, {
       hint: 'for example --chunk-service-points 100000, or 0 for one chunk',
+    })
+  }
+  const parallel = args.parallel
+  if (parallel !== undefined && (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_CHUNKS)) {
+    throw new ToolkitError('USAGE_INVALID_ARGUMENT', `--parallel must be a whole number from 1 to ${MAX_PARALLEL_CHUNKS}, got ${String(parallel)}`, {
+      hint: 'for example --parallel 2 with --chunk-service-points 100000, at most the number of cores the extract may take; 1 runs one chunk after another',
     })
   }
   const { mapping: loaded, warnings } = loadMapping(args.mapping)
@@ -90,6 +102,7 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
       ...loaded.output,
       ...(args['max-rows-per-file'] === undefined ? {} : { maxRowsPerFile: args['max-rows-per-file'] }),
       ...(chunkServicePoints === undefined ? {} : { chunkServicePoints }),
+      ...(parallel === undefined ? {} : { parallelChunks: parallel }),
     },
   }
   if (args.phase === 'incremental') {
@@ -129,6 +142,7 @@ export async function extractFlow(context: RunContext, args: ExtractArgs): Promi
       log: context.output.log,
       details,
       restart: args.restart,
+      secrets: { env: context.env },
     })
     printExtractResult(result, context.output)
     if (args.summary) writeFileSync(args.summary, `${JSON.stringify({ phase: args.phase, window, ...result }, null, 2)}\n`, { mode: 0o600 })
