@@ -1,4 +1,5 @@
 import type { Check, CheckContext } from './check.js'
+import type { EntityCodec, EntityMap, EntityStore } from './entity-map.js'
 import type { FileState } from './file-state.js'
 import type { Row } from './row.js'
 import type { ValidationOptions } from './validation-options.js'
@@ -22,11 +23,13 @@ export class CheckRunner implements CheckContext {
   /** Left out without a word: the file type does not carry the check's columns. */
   inapplicable = false
   readonly #tallies = new Map<Severity, Tally>()
+  readonly #entities: EntityStore
 
-  constructor(check: Check, options: ValidationOptions, file: FileState) {
+  constructor(check: Check, options: ValidationOptions, file: FileState, entities: EntityStore) {
     this.check = check
     this.options = options
     this.file = file
+    this.#entities = entities
   }
 
   get active(): boolean {
@@ -64,6 +67,10 @@ export class CheckRunner implements CheckContext {
 
   skip(reason: string): void {
     this.skipped ??= reason
+  }
+
+  entityMap<V>(codec: EntityCodec<V>): EntityMap<V> {
+    return this.#entities.map(codec)
   }
 
   /** Errors first, then warnings. */

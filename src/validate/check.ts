@@ -1,5 +1,6 @@
 import type { FileSpec, FileType } from '../spec/file-layout.js'
 import type { ContentFacts } from './content-facts.js'
+import type { EntityCodec, EntityMap } from './entity-map.js'
 import type { FileNameParts } from './file-name-parts.js'
 import type { Container } from './open-spec-file.js'
 import type { ValidationOptions } from './validation-options.js'
@@ -63,6 +64,11 @@ export interface CheckContext {
    * `onFileName`, `init` or `onHeader`.
    */
   skip(reason: string): void
+  /**
+   * A map for what the rule remembers per entity (account, premise, service point) across the file: in
+   * memory while small, on disk past `ENTITY_MAP_MEMORY_LIMIT` entries, so memory does not grow with the file.
+   */
+  entityMap<V>(codec: EntityCodec<V>): EntityMap<V>
 }
 
 /**

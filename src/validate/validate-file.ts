@@ -1,4 +1,5 @@
 import { CheckRunner } from './check-runner.js'
+import { EntityStore } from './entity-map.js'
 import { FileState } from './file-state.js'
 import { openSpecFile } from './open-spec-file.js'
 import { StatisticsCollector } from './file-statistics.js'
@@ -12,7 +13,8 @@ import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
 /**
  * Validates one Legacy Billing file (`.gz`, `.zip` or plain text, told apart by content) against every
  * check of {@link RULE_CATALOG}: the name first, then the header, each row once, then the end-of-file
- * facts. Streams: memory grows only with what the checks keep (one entry per service point for V66).
+ * facts. Streams: what the checks keep per entity (one entry per service point for V66) moves to a
+ * temporary database on disk past `ENTITY_MAP_MEMORY_LIMIT` entries, so memory does not grow with the file.
  *
  * Throws `INPUT_UNREADABLE` (naming the file) when it cannot be opened or read, is neither gzip, zip
  * nor text, or is a zip whose central directory cannot be read (there is no entry to validate). Damage
@@ -29,9 +31,10 @@ export async function validateFile(
   checks: readonly Check[] = DEFAULT_CHECKS,
 ): Promise<ValidationReport> {
   const opened = await openSpecFile(path, { exampleLimit: options.exampleLimit })
+  const entities = new EntityStore(options.entityMapLimit)
   try {
     const file = new FileState(opened, options)
-    const runners = checks.map((check) => new CheckRunner(check, options, file))
+    const runners = checks.map((check) => new CheckRunner(check, options, file, entities))
     for (const runner of runners) {
       if (runner.check.onFileName && runner.active) runner.check.onFileName(file.name, runner)
     }
@@ -54,6 +57,7 @@ export async function validateFile(
       ...(statistics === undefined ? {} : { statistics: statistics.result() }),
     }
   } finally {
+    entities.close()
     opened.close()
   }
 }

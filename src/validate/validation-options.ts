@@ -51,6 +51,8 @@ export interface ValidationOptions {
   readonly enums?: Readonly<Record<string, readonly string[]>>
   /** How many examples each finding keeps (the count is always exact). */
   readonly exampleLimit: number
+  /** Entries a rule's per-entity map keeps in memory before it moves to disk (`ENTITY_MAP_MEMORY_LIMIT` when absent; tests lower it). */
+  readonly entityMapLimit?: number
   /** V62 bands; {@link DEFAULT_DURATION_BANDS} when absent. */
   readonly durationBands?: readonly DurationBand[]
   /** The utility's date today, `yyyymmdd` (V38, V60: nothing may lie in the future). */

@@ -143,14 +143,12 @@ describe('chunked full historical in parallel on PostgreSQL', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  const onPostgres = (name: string, perChunk: number, parallel: number, edit: { where?: string; readCycle?: string } = {}): Mapping => {
+  const onPostgres = (name: string, perChunk: number, parallel: number, edit: { readCycle?: string } = {}): Mapping => {
     const mapping = retarget(base, db, join(dir, name))
-    const query = mapping.query as Extract<Mapping['query'], { kind: 'tables' }>
     const columns = new Map(mapping.columns)
     if (edit.readCycle) columns.set('read_cycle', { ...columns.get('read_cycle')!, source: { kind: 'sql', sql: edit.readCycle } })
     return {
       ...mapping,
-      query: edit.where ? { ...query, where: `${query.where} AND ${edit.where}` } : query,
       columns,
       output: { ...mapping.output, chunkServicePoints: perChunk, parallelChunks: parallel },
     }
@@ -195,9 +193,15 @@ describe('chunked full historical in parallel on PostgreSQL', () => {
   })
 
   it('an abort stops every worker; chunks done out of order are kept and the rerun names them', async () => {
-    // The first service points are slow to read, so chunk 2 finishes while chunk 1 still runs.
+    // While the gate is shut, reading the first service points takes 50 ms a row, so chunk 2 (of two at once)
+    // finishes while chunk 1 still reads, however loaded the machine. Only the read query maps read_cycle:
+    // the plan and the counts run at full speed, and the rerun does too once the gate is open.
+    await db.knex.raw('CREATE TABLE IF NOT EXISTS oe_gate (n integer)')
+    await db.knex.raw('DELETE FROM oe_gate')
+    await db.knex.raw('INSERT INTO oe_gate VALUES (0)')
     const slowUpTo = servicePoints[12]!
-    const slowed = onPostgres('aborted', 25, 2, { where: `(sp.sp_id > '${slowUpTo}' OR pg_sleep(0.01)::text = '')` })
+    const readCycle = `CASE WHEN sp.sp_id > '${slowUpTo}' THEN sp.mr_cyc_cd WHEN (SELECT n FROM ${schema}.oe_gate) = 1 THEN sp.mr_cyc_cd WHEN pg_sleep(0.05)::text = '' THEN sp.mr_cyc_cd END`
+    const slowed = onPostgres('aborted', 25, 2, { readCycle })
     const abort = new AbortController()
     const failure = await extract(slowed, {
       endDate: '2025-06-15',
@@ -221,6 +225,7 @@ describe('chunked full historical in parallel on PostgreSQL', () => {
     assert.deepEqual(leftovers(slowed.output.state), { reads: 0, entities: 0 })
     assert.equal(readdirSync(slowed.output.folder).filter((name) => name.startsWith('opwr_') || name.startsWith('.part-')).length, 1, 'only chunk 2 left a file')
 
+    await db.knex.raw('UPDATE oe_gate SET n = 1')
     const resumed = await extract(slowed, { endDate: '2025-06-15', tmpDir: dir })
     assert.match(resumed.log.join('\n'), /resuming full-\d+: 1 of \d+ chunks done \(2\), starting at chunk 1/)
     assert.ok(!resumed.log.some((line) => / chunk 2\/\d+: /.test(line)), 'chunk 2 is not read again')

@@ -1,11 +1,12 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
 import { isCalendarDate } from '../value-formats.js'
+import { TEXT_CODEC, type EntityMap } from '../entity-map.js'
 
 interface StableState {
   readonly account: number
   readonly active: number
-  readonly seen: Map<string, string>
+  readonly seen: EntityMap<string>
   lastAccount: string
   lastActive: string
 }
@@ -21,7 +22,7 @@ export const v42ActiveDateStable: Check<StableState> = {
   severity: 'error',
   title: 'An account has one active_date',
   columns: ['account_id', 'active_date'],
-  init: (ctx) => ({ account: ctx.file.column('account_id'), active: ctx.file.column('active_date'), seen: new Map(), lastAccount: '', lastActive: '' }),
+  init: (ctx) => ({ account: ctx.file.column('account_id'), active: ctx.file.column('active_date'), seen: ctx.entityMap(TEXT_CODEC), lastAccount: '', lastActive: '' }),
   onRow(row, line, ctx, state) {
     const account = row.field(state.account)
     const active = row.field(state.active)

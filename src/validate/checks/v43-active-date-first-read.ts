@@ -1,6 +1,7 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
 import { dayNumber, dayText, positiveIntegerAt } from '../value-formats.js'
+import { NUMBER_CODEC, type EntityMap } from '../entity-map.js'
 
 // One number per account: the active day and the earliest read's start day, packed (days < 2^20).
 const SHIFT = 2 ** 20
@@ -10,7 +11,7 @@ interface FirstReadState {
   readonly active: number
   readonly dateTo: number
   readonly duration: number
-  readonly accounts: Map<string, number>
+  readonly accounts: EntityMap<number>
   /** A row whose account or read cannot be read: some account's earliest read is unknown. */
   disturbed: boolean
   lastAccount: string
@@ -38,7 +39,7 @@ export const v43ActiveDateFirstRead: Check<FirstReadState> = {
       active: ctx.file.column('active_date'),
       dateTo: ctx.file.column('date_to'),
       duration: ctx.file.column('duration'),
-      accounts: new Map(),
+      accounts: ctx.entityMap(NUMBER_CODEC),
       disturbed: false,
       lastAccount: '',
       lastStart: 0,
@@ -71,7 +72,7 @@ export const v43ActiveDateFirstRead: Check<FirstReadState> = {
     const tolerance = ctx.options.activeDateToleranceDays
     // An account active before the history starts has its earliest reads before the file's first one.
     const historyStart = ctx.options.historyStart === undefined ? -Infinity : dayNumber(ctx.options.historyStart)
-    for (const [account, packed] of state.accounts) {
+    for (const [account, packed] of state.accounts.entries()) {
       const active = Math.floor(packed / SHIFT)
       const start = packed % SHIFT
       if (active >= historyStart && Math.abs(active - start) > tolerance) {

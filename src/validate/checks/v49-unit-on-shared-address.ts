@@ -1,5 +1,6 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
+import { jsonCodec, type EntityMap } from '../entity-map.js'
 
 /** One address: its first premise, and the service points without a unit seen before a second premise came. */
 interface Address {
@@ -16,7 +17,7 @@ interface SharedState {
   readonly servicePoint: number
   readonly unit: number
   current: string | undefined
-  readonly addresses: Map<string, Address>
+  readonly addresses: EntityMap<Address>
 }
 
 const ADDRESS = ['service_house_number', 'service_street_name', 'service_city', 'service_zip_code']
@@ -40,7 +41,7 @@ export const v49UnitOnSharedAddress: Check<SharedState> = {
     servicePoint: ctx.file.column('service_point_id'),
     unit: ctx.file.column('service_unit'),
     current: undefined,
-    addresses: new Map(),
+    addresses: ctx.entityMap(jsonCodec<Address>()),
   }),
   onRow(row, line, ctx, state) {
     const servicePoint = row.field(state.servicePoint)
@@ -55,16 +56,21 @@ export const v49UnitOnSharedAddress: Check<SharedState> = {
     if (address === undefined) {
       address = { premise: ownString(premise), shared: false, missing: 0, firstLine: 0, firstServicePoint: '' }
       state.addresses.set(ownString(key), address)
-    } else if (address.premise !== premise) {
+    } else if (address.premise !== premise && !address.shared) {
       address.shared = true
+      state.addresses.set(key, address)
     }
     if (!noUnit) return
     if (address.shared) {
       ctx.reportRow(row, line, state.unit, MESSAGE)
-    } else if (address.missing++ === 0) {
+      return
+    }
+    if (address.missing++ === 0) {
       address.firstLine = line
       address.firstServicePoint = ownString(servicePoint)
     }
+    // Set again: once the map is on disk, `address` is a copy.
+    state.addresses.set(key, address)
   },
   onEnd(ctx, state) {
     for (const address of state.addresses.values()) {

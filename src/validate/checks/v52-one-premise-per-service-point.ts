@@ -1,10 +1,11 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
+import { TEXT_CODEC, type EntityMap } from '../entity-map.js'
 
 interface PremiseState {
   readonly servicePoint: number
   readonly premise: number
-  readonly premises: Map<string, string>
+  readonly premises: EntityMap<string>
   current: string | undefined
   currentPremise: string
 }
@@ -22,7 +23,7 @@ export const v52OnePremisePerServicePoint: Check<PremiseState> = {
   init: (ctx) => ({
     servicePoint: ctx.file.column('service_point_id'),
     premise: ctx.file.column('premise_id'),
-    premises: new Map(),
+    premises: ctx.entityMap(TEXT_CODEC),
     current: undefined,
     currentPremise: '',
   }),

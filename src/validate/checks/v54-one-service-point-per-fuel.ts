@@ -1,11 +1,12 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
+import { TEXT_CODEC, type EntityMap } from '../entity-map.js'
 
 interface FuelState {
   readonly servicePoint: number
   readonly premise: number
   readonly fuel: number
-  readonly byPremiseFuel: Map<string, string>
+  readonly byPremiseFuel: EntityMap<string>
   current: string | undefined
 }
 
@@ -27,7 +28,7 @@ export const v54OneServicePointPerFuel: Check<FuelState> = {
       servicePoint: ctx.file.column('service_point_id'),
       premise: ctx.file.column('premise_id'),
       fuel,
-      byPremiseFuel: new Map(),
+      byPremiseFuel: ctx.entityMap(TEXT_CODEC),
       current: undefined,
     }
   },

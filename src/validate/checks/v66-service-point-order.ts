@@ -1,10 +1,11 @@
 import type { Check } from '../check.js'
+import { TEXT_CODEC, type EntityMap } from '../entity-map.js'
 
 interface OrderState {
   readonly servicePoint: number
   readonly dateTo: number
   /** Latest `date_to` per service point already left behind; '' when it had no valid date yet. */
-  readonly latest: Map<string, string>
+  readonly latest: EntityMap<string>
   current: string | undefined
   currentLatest: string
 }
@@ -22,7 +23,7 @@ export const v66ServicePointOrder: Check<OrderState> = {
   init: (ctx) => ({
     servicePoint: ctx.file.column('service_point_id'),
     dateTo: ctx.file.column('date_to'),
-    latest: new Map(),
+    latest: ctx.entityMap(TEXT_CODEC),
     current: undefined,
     currentLatest: '',
   }),

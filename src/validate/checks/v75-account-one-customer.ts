@@ -1,10 +1,11 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
+import { TEXT_CODEC, type EntityMap } from '../entity-map.js'
 
 interface OwnerState {
   readonly account: number
   readonly customer: number
-  readonly owners: Map<string, string>
+  readonly owners: EntityMap<string>
   lastAccount: string
   lastCustomer: string
 }
@@ -18,7 +19,7 @@ export const v75AccountOneCustomer: Check<OwnerState> = {
   init: (ctx) => ({
     account: ctx.file.column('account_id'),
     customer: ctx.file.column('customer_id'),
-    owners: new Map(),
+    owners: ctx.entityMap(TEXT_CODEC),
     lastAccount: '',
     lastCustomer: '',
   }),

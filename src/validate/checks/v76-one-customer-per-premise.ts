@@ -1,12 +1,19 @@
 import type { Check } from '../check.js'
 import { ownString } from '../row.js'
 import { accountIntervalColumns, accountIntervalOf, describeInterval, type AccountInterval, type AccountIntervalColumns } from './account-interval.js'
+import type { EntityCodec, EntityMap } from '../entity-map.js'
+
+/** Intervals as JSON; an open interval's Infinity is written as null and read back as Infinity. */
+const INTERVALS: EntityCodec<AccountInterval | AccountInterval[]> = {
+  encode: (value) => JSON.stringify(value),
+  decode: (text) => JSON.parse(text, (key, value: unknown) => (key === 'inactive' && value === null ? Infinity : value)) as AccountInterval | AccountInterval[],
+}
 
 interface TenancyState {
   readonly columns: AccountIntervalColumns
   readonly premise: number
   /** Per premise, each account's interval (its first valid row); a single one is kept without an array. */
-  readonly premises: Map<string, AccountInterval | AccountInterval[]>
+  readonly premises: EntityMap<AccountInterval | AccountInterval[]>
   lastAccount: string
 }
 
@@ -23,7 +30,7 @@ export const v76OneCustomerPerPremise: Check<TenancyState> = {
   init: (ctx) => ({
     columns: accountIntervalColumns(ctx.file),
     premise: ctx.file.column('premise_id'),
-    premises: new Map(),
+    premises: ctx.entityMap(INTERVALS),
     lastAccount: '',
   }),
   onRow(row, line, _ctx, state) {
@@ -38,10 +45,14 @@ export const v76OneCustomerPerPremise: Check<TenancyState> = {
     if (before === undefined) state.premises.set(ownString(premise), kept)
     else if (!Array.isArray(before)) {
       if (before.account !== account) state.premises.set(premise, [before, kept])
-    } else if (!before.some((other) => other.account === account)) before.push(kept)
+    } else if (!before.some((other) => other.account === account)) {
+      before.push(kept)
+      // Set again: once the map is on disk, `before` is a copy.
+      state.premises.set(premise, before)
+    }
   },
   onEnd(ctx, state) {
-    for (const [premise, intervals] of state.premises) {
+    for (const [premise, intervals] of state.premises.entries()) {
       if (!Array.isArray(intervals)) continue
       for (let i = 0; i < intervals.length; i++) {
         for (let j = i + 1; j < intervals.length; j++) {
