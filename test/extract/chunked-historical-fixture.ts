@@ -1,18 +1,36 @@
 import assert from 'node:assert/strict'
 import Database from 'better-sqlite3'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadMapping } from '../../src/config/load-mapping.js'
 import type { Mapping } from '../../src/config/mapping.js'
+import { createDemoSchema } from '../../src/demo/create-demo-schema.js'
+import { generateDemoData } from '../../src/demo/generate-demo-data.js'
+import { loadDemoData } from '../../src/demo/load-demo-data.js'
 import { historicalWindow } from '../../src/extract/extract-window.js'
 import { runHistoricalExtract, type HistoricalExtractResult } from '../../src/extract/run-historical-extract.js'
 import { createSource } from '../../src/source/create-source.js'
 import { StateStore } from '../../src/state/state-store.js'
 import { parseFileName } from '../../src/writer/file-name.js'
+import { createScratchDatabase, type ScratchDatabase } from '../source/scratch-database.js'
 import { contentOf } from './run-extract.js'
 
 // What the chunked full historical tests share: an extract through runHistoricalExtract, and the checks
 // that a chunked run holds the rows of one unchunked read.
 
 export const END_DATE = '2026-10-15'
+
+/** A scratch PostgreSQL schema holding the demo tables of 150 customers (2024-01-01 … 2025-06-30), and the demo mapping to retarget at it. */
+export async function demoOnPostgres(folderPrefix: string): Promise<{ dir: string; db: ScratchDatabase; base: Mapping }> {
+  const dir = await mkdtemp(join(tmpdir(), folderPrefix))
+  const db = await createScratchDatabase('postgres', dir)
+  await createDemoSchema(db.knex)
+  await loadDemoData(db.knex, generateDemoData({ customers: 150, seed: 9, historyStart: '2024-01-01', historyEnd: '2025-06-30' }))
+  const base = loadMapping(fileURLToPath(new URL('../../../mappings/demo-sqlite.yaml', import.meta.url))).mapping
+  return { dir, db, base }
+}
 
 /** The data lines of a written file (header left out). */
 export function dataLines(path: string): string[] {

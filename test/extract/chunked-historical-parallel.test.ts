@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict'
 import Database from 'better-sqlite3'
 import { readdirSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { loadMapping } from '../../src/config/load-mapping.js'
 import type { Mapping } from '../../src/config/mapping.js'
-import { createDemoSchema } from '../../src/demo/create-demo-schema.js'
-import { generateDemoData } from '../../src/demo/generate-demo-data.js'
-import { loadDemoData } from '../../src/demo/load-demo-data.js'
 import type { HistoricalExtractResult } from '../../src/extract/run-historical-extract.js'
 import { mappingKeyOf } from '../../src/state/mapping-key.js'
 import { StateStore } from '../../src/state/state-store.js'
 import { parseFileName } from '../../src/writer/file-name.js'
 import { retarget } from '../source/extract-from.js'
-import { createScratchDatabase, type ScratchDatabase } from '../source/scratch-database.js'
-import { assertSameAsUnchunked, extract } from './chunked-historical-fixture.js'
+import { type ScratchDatabase } from '../source/scratch-database.js'
+import { assertSameAsUnchunked, demoOnPostgres, extract } from './chunked-historical-fixture.js'
 import { DemoExtractFixture } from './demo-extract-fixture.js'
 
 // Chunks of a full historical extracted in parallel (worker threads, each with its own connections):
@@ -129,11 +124,7 @@ describe('chunked full historical in parallel on PostgreSQL', () => {
   let schema: string
   let servicePoints: string[]
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'opx-chunks-par-'))
-    db = await createScratchDatabase('postgres', dir)
-    await createDemoSchema(db.knex)
-    await loadDemoData(db.knex, generateDemoData({ customers: 150, seed: 9, historyStart: '2024-01-01', historyEnd: '2025-06-30' }))
-    base = loadMapping(fileURLToPath(new URL('../../../mappings/demo-sqlite.yaml', import.meta.url))).mapping
+    ;({ dir, db, base } = await demoOnPostgres('opx-chunks-par-'))
     schema = String(db.connection.schema)
     servicePoints = ((await db.knex.raw('SELECT sp_id FROM ci_sp ORDER BY sp_id COLLATE "C"')) as { rows: { sp_id: string }[] }).rows.map((row) => row.sp_id)
     await db.knex.raw('CREATE TABLE oe_guard (n integer NOT NULL)')

@@ -35,22 +35,29 @@ function rowsOf(dir: string): { reads: string[]; entities: string[] } {
   }
 }
 
+/** Plans run full-0001 of mapping dem_res in chunks split at `splits`; returns its sequence. */
+function planRun(state: StateStore, splits: readonly string[]): number {
+  const seq = state.nextRunSeq()
+  const starts = [undefined, ...splits]
+  state.planChunkedRun({
+    seq,
+    runId: 'full-0001',
+    mappingKey: 'dem_res',
+    mappingFile: 'm.yaml',
+    windowFrom: '2025-01-01',
+    windowEnd: '2026-10-15',
+    fingerprint: 'f',
+    createdAt: '2026-11-30T00:00:00.000Z',
+    bounds: starts.map((lower, i) => ({ lower, upper: splits[i] })),
+  })
+  return seq
+}
+
 describe('state of a chunked run in progress', () => {
   it('reserves its sequence, keeps its committed chunks through the start-of-extract clean-up and drops the chunk that never committed', () => {
     const { state, dir } = openState()
     try {
-      const seq = state.nextRunSeq()
-      state.planChunkedRun({
-        seq,
-        runId: 'full-0001',
-        mappingKey: 'dem_res',
-        mappingFile: 'm.yaml',
-        windowFrom: '2025-01-01',
-        windowEnd: '2026-10-15',
-        fingerprint: 'f',
-        createdAt: '2026-11-30T00:00:00.000Z',
-        bounds: [{ lower: undefined, upper: 'sp-m' }, { lower: 'sp-m', upper: undefined }],
-      })
+      const seq = planRun(state, ['sp-m'])
       assert.equal(state.nextRunSeq(), seq + 1, 'another run never takes its sequence')
 
       // Chunk 1 commits: its reads named in the commit, its entities moved from the provisional sequence.
@@ -81,18 +88,7 @@ describe('state of a chunked run in progress', () => {
   it('chunks in flight at once keep their reads apart: one commits, one is discarded, the third keeps its own', () => {
     const { state, dir } = openState()
     try {
-      const seq = state.nextRunSeq()
-      state.planChunkedRun({
-        seq,
-        runId: 'full-0001',
-        mappingKey: 'dem_res',
-        mappingFile: 'm.yaml',
-        windowFrom: '2025-01-01',
-        windowEnd: '2026-10-15',
-        fingerprint: 'f',
-        createdAt: '2026-11-30T00:00:00.000Z',
-        bounds: [{ lower: undefined, upper: 'sp-h' }, { lower: 'sp-h', upper: 'sp-p' }, { lower: 'sp-p', upper: undefined }],
-      })
+      const seq = planRun(state, ['sp-h', 'sp-p'])
       // Each chunk's reads wait under its own placeholder, parts numbered within the chunk.
       state.recordDeliveredReads(seq, [read('a1', `${chunkPlaceholder(1)}0`), read('a2', `${chunkPlaceholder(1)}1`)])
       state.recordDeliveredReads(seq, [read('k1', `${chunkPlaceholder(2)}0`)])

@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { loadMapping } from '../../src/config/load-mapping.js'
 import type { Mapping } from '../../src/config/mapping.js'
-import { createDemoSchema } from '../../src/demo/create-demo-schema.js'
-import { generateDemoData } from '../../src/demo/generate-demo-data.js'
-import { loadDemoData } from '../../src/demo/load-demo-data.js'
 import { mappingKeyOf } from '../../src/state/mapping-key.js'
 import { StateStore } from '../../src/state/state-store.js'
 import { workspaceStatus } from '../../src/state/workspace-status.js'
 import { retarget } from '../source/extract-from.js'
-import { createScratchDatabase, type ScratchDatabase } from '../source/scratch-database.js'
+import { type ScratchDatabase } from '../source/scratch-database.js'
 import { DemoExtractFixture } from './demo-extract-fixture.js'
-import { assertSameAsUnchunked, dataLines, extract, recordedReads, seqOf } from './chunked-historical-fixture.js'
+import { assertSameAsUnchunked, dataLines, demoOnPostgres, extract, recordedReads, seqOf } from './chunked-historical-fixture.js'
 
 // Chunked full historicals: the same rows as one read of the window, each service point in one chunk's
 // file, and a failed run resumed from its last finished chunk.
@@ -147,11 +142,7 @@ describe('chunked full historical on PostgreSQL (its own collation decides the r
   let db: ScratchDatabase
   let base: Mapping
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'opx-chunks-pg-'))
-    db = await createScratchDatabase('postgres', dir)
-    await createDemoSchema(db.knex)
-    await loadDemoData(db.knex, generateDemoData({ customers: 150, seed: 9, historyStart: '2024-01-01', historyEnd: '2025-06-30' }))
-    base = loadMapping(fileURLToPath(new URL('../../../mappings/demo-sqlite.yaml', import.meta.url))).mapping
+    ;({ dir, db, base } = await demoOnPostgres('opx-chunks-pg-'))
   })
   after(async () => {
     await db.drop()
