@@ -14,7 +14,7 @@ import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
  * Validates one Legacy Billing file (`.gz`, `.zip` or plain text, told apart by content) against every
  * check of {@link RULE_CATALOG}: the name first, then the header, each row once, then the end-of-file
  * facts. Streams: what the checks keep per entity (one entry per service point for V66) moves to a
- * temporary database on disk past `ENTITY_MAP_MEMORY_LIMIT` entries, so memory does not grow with the file.
+ * temporary database on disk past `ENTITY_MAP_MEMORY_LIMIT` entries instead of growing in memory.
  *
  * Throws `INPUT_UNREADABLE` (naming the file) when it cannot be opened or read, is neither gzip, zip
  * nor text, or is a zip whose central directory cannot be read (there is no entry to validate). Damage
