@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { createRequire } from 'node:module'
+import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
 
 /**
  * Entries a rule's per-entity map holds in memory before it moves to disk: about 5 MB per map. A file of
@@ -112,7 +113,13 @@ export class EntityMap<V> {
       yield* this.#memory
       return
     }
-    for (const [key, text] of this.#disk!.all.iterate() as IterableIterator<[string, string]>) yield [key, this.#codec.decode(text)]
+    let read = 0
+    for (const [key, text] of this.#disk!.all.iterate() as IterableIterator<[string, string]>) {
+      // A rule's end-of-file pass over every entry allocates outside the row loop that keeps the heap in
+      // check: without this, 10M reads peaked 22 MB higher in that pass alone.
+      if (++read % 5000 === 0) keepHeapNearLive()
+      yield [key, this.#codec.decode(text)]
+    }
   }
 
   *values(): Generator<V> {
