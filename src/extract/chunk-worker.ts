@@ -3,13 +3,11 @@ import type { Mapping } from '../config/mapping.js'
 import type { SecretSources } from '../config/resolve-secrets.js'
 import { createSource, type Source } from '../source/create-source.js'
 import { StateStore } from '../state/state-store.js'
-import { chunkPlaceholder, DeliveryLedger } from './delivery-ledger.js'
 import { postedError, revivedError, type PostedError } from './error-across-threads.js'
-import { extractChunk, type ValidatedFile } from './extract-chunk.js'
+import { chunkRecording, extractChunk, type ValidatedFile } from './extract-chunk.js'
 import type { ExtractCounts } from './extract-counts.js'
 import type { HistoricalWindow } from './extract-window.js'
 import type { ReadFilter } from './read-query.js'
-import { rowHashes } from './row-hashes.js'
 
 /** What the main thread gives a chunk worker: everything `extractChunk` needs, as plain data. */
 export interface ChunkJob {
@@ -58,8 +56,6 @@ async function runChunkJob(job: ChunkJob, port: NonNullable<typeof parentPort>):
     else abort.abort(revivedError(message.reason))
   })
   const { mapping, seq, chunk } = job
-  const entitySeq = -chunk
-  const placeholder = chunkPlaceholder(chunk)
   let state: StateStore | undefined
   let source: Source | undefined
   let result: FromChunkWorker
@@ -74,8 +70,7 @@ async function runChunkJob(job: ChunkJob, port: NonNullable<typeof parentPort>):
       window: job.window,
       filters: job.filters,
       label: job.label,
-      createLedger: () => new DeliveryLedger(opened, seq, mapping, rowHashes(mapping), entitySeq, placeholder),
-      discardRecorded: () => opened.discardUncommittedChunk(seq, entitySeq, placeholder),
+      ...chunkRecording(opened, seq, mapping, chunk),
       nextTimestamp: () =>
         new Promise<string>((resolve) => {
           waitingForStamps.push(resolve)

@@ -3,10 +3,11 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Mapping } from '../config/mapping.js'
 import type { Source, SourceSnapshot } from '../source/create-source.js'
+import type { StateStore } from '../state/state-store.js'
 import type { ValidationReport } from '../validate/validation-report.js'
 import { parseFileName } from '../writer/file-name.js'
 import { compactDate } from './calendar-date.js'
-import type { DeliveryLedger } from './delivery-ledger.js'
+import { chunkPlaceholder, DeliveryLedger } from './delivery-ledger.js'
 import { startReadCount } from './count-source-reads.js'
 import { dropSuperseded } from './drop-superseded.js'
 import { emptyCounts, type ExtractCounts } from './extract-counts.js'
@@ -16,6 +17,7 @@ import { outputColumns } from './output-row.js'
 import { buildReadQuery, type ReadFilter } from './read-query.js'
 import { DatabaseOrderMismatch, readRecordsInSpecOrder, type SortPlace } from './read-records-in-spec-order.js'
 import { RejectsFile } from './rejects-file.js'
+import { rowHashes } from './row-hashes.js'
 import { progress, reconcile, validateWrittenFiles, writeRejects } from './run-historical-extract.js'
 import { writeLayoutFiles, type LayoutFile } from './write-layout-files.js'
 
@@ -37,6 +39,19 @@ export interface ChunkRequest {
   readonly tmpDir: string
   readonly signal?: AbortSignal
   readonly log: (line: string) => void
+}
+
+/**
+ * Where the rows of chunk `chunk` of run `seq` wait in the state until it commits: its reads under its own
+ * placeholder (`#<chunk>.<part>`, so chunks in flight at once keep apart), its entities under the
+ * provisional sequence −chunk (they carry no file name to tell them from earlier chunks').
+ */
+export function chunkRecording(state: StateStore, seq: number, mapping: Mapping, chunk: number): Pick<ChunkRequest, 'createLedger' | 'discardRecorded'> {
+  const placeholder = chunkPlaceholder(chunk)
+  return {
+    createLedger: () => new DeliveryLedger(state, seq, mapping, rowHashes(mapping), -chunk, placeholder),
+    discardRecorded: () => state.discardUncommittedChunk(seq, -chunk, placeholder),
+  }
 }
 
 export type ValidatedFile = LayoutFile & { readonly validation: ValidationReport }
@@ -74,7 +89,7 @@ async function extractChunkSortedIn(sortIn: SortPlace, request: ChunkRequest): P
     stamps.add(stamp)
     return stamp
   }
-  const rejects = new RejectsFile(request.outDir, request.label.replace(/[^A-Za-z0-9-]+/g, '-'))
+  const rejects = new RejectsFile(request.outDir, request.label)
   let snapshot: SourceSnapshot | undefined
   let rejectsFile: string | undefined
   try {

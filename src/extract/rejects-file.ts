@@ -8,6 +8,11 @@ import type { RejectedRead } from './output-row.js'
 
 const HEADER = ['read_key', 'service_point_id', 'account_id', 'date_to', 'column', 'reason']
 
+/** Where the rejects of run or chunk `name` are written while it goes (a worker that dies leaves it behind). */
+export function rejectsPartPath(dir: string, name: string): string {
+  return join(dir, `.part-rejects-${name.replace(/[^A-Za-z0-9-]+/g, '-')}-${process.pid}.tsv`)
+}
+
 /**
  * The rejected reads of a run, as a TSV beside its files: keys and reasons only, no names or addresses.
  * Written under a temporary name while the run goes, then named after the run's first file.
@@ -18,9 +23,10 @@ export class RejectsFile {
   #out: WriteStream | undefined
   #count = 0
 
-  constructor(dir: string, runId: string) {
+  /** `name`: the run or chunk, e.g. `full-0003 chunk 2/12` (made safe for a file name). */
+  constructor(dir: string, name: string) {
     this.#dir = dir
-    this.#partPath = join(dir, `.part-rejects-${runId}-${process.pid}.tsv`)
+    this.#partPath = rejectsPartPath(dir, name)
   }
 
   async add(reject: RejectedRead): Promise<void> {

@@ -3,12 +3,11 @@ import { availableParallelism } from 'node:os'
 import { mappingKeyOf } from '../state/mapping-key.js'
 import type { ChunkedRun, StateStore } from '../state/state-store.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
-import { chunkPlaceholder, DeliveryLedger, nameRecordedFiles } from './delivery-ledger.js'
-import { extractChunk, type ChunkOutput, type ValidatedFile } from './extract-chunk.js'
+import { chunkPlaceholder, nameRecordedFiles } from './delivery-ledger.js'
+import { chunkRecording, extractChunk, type ChunkOutput, type ValidatedFile } from './extract-chunk.js'
 import { addCounts, emptyCounts, type ExtractCounts } from './extract-counts.js'
 import { historicalRunValid } from './historical-run-valid.js'
 import { chunkCondition, chunkFingerprint, planChunks } from './plan-chunks.js'
-import { rowHashes } from './row-hashes.js'
 import { runChunksInWorkers, STATE_BUSY_TIMEOUT_MS, type WorkerChunk } from './run-chunks-in-workers.js'
 import type { HistoricalExtractOptions, HistoricalExtractResult } from './run-historical-extract.js'
 import { historicalRunRecord } from './run-historical-extract.js'
@@ -76,13 +75,12 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
     }))
   /** Commits a finished chunk: its reads named (their placeholder replaced by its file names), its entities moved to the run. */
   const commit = (chunk: WorkerChunk, output: Pick<ChunkOutput, 'files' | 'counts' | 'rejectsFile'>) => {
-    const entitySeq = -chunk.chunk
     try {
       state.commitChunk(
         {
           seq,
           chunk: chunk.chunk,
-          entitySeq,
+          entitySeq: -chunk.chunk,
           files: output.files.map((file) => ({ ...file, valid: file.validation.ok })),
           counts: output.counts,
           rejectsFile: output.rejectsFile,
@@ -92,7 +90,7 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
         lastStamp,
       )
     } catch (error) {
-      state.discardUncommittedChunk(seq, entitySeq, chunkPlaceholder(chunk.chunk))
+      chunkRecording(state, seq, mapping, chunk.chunk).discardRecorded()
       throw error
     }
     if (total > 1) log(`${run.runId}: chunk ${chunk.chunk} of ${total} done: ${output.counts.written} rows in ${output.files.map((file) => file.fileName).join(', ')}`)
@@ -101,16 +99,13 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
   /** One chunk after another, on the extract's own connection. */
   const extractInThisThread = async (chunk: WorkerChunk): Promise<void> => {
     options.signal?.throwIfAborted()
-    // Entities of a chunk carry no file name: kept under a provisional sequence until the chunk commits.
-    const entitySeq = -chunk.chunk
     const output = await extractChunk({
       mapping,
       source: options.source,
       window,
       filters: chunk.filters,
       label: chunk.label,
-      createLedger: () => new DeliveryLedger(state, seq, mapping, rowHashes(mapping), entitySeq, chunkPlaceholder(chunk.chunk)),
-      discardRecorded: () => state.discardUncommittedChunk(seq, entitySeq, chunkPlaceholder(chunk.chunk)),
+      ...chunkRecording(state, seq, mapping, chunk.chunk),
       nextTimestamp,
       outDir: options.outDir,
       tmpDir: options.tmpDir,

@@ -1,13 +1,13 @@
 import { readdir, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Mapping } from '../config/mapping.js'
 import type { SecretSources } from '../config/resolve-secrets.js'
 import type { StateStore } from '../state/state-store.js'
 import { CHUNK_WORKER_URL, type ChunkJob, type FromChunkWorker, type ToChunkWorker, type WorkerChunkOutput } from './chunk-worker.js'
-import { chunkPlaceholder } from './delivery-ledger.js'
 import { postedError, revivedError } from './error-across-threads.js'
-import { removeAttemptFiles } from './extract-chunk.js'
+import { chunkRecording, removeAttemptFiles } from './extract-chunk.js'
+import { rejectsPartPath } from './rejects-file.js'
 import type { HistoricalWindow } from './extract-window.js'
 import type { ReadFilter } from './read-query.js'
 
@@ -150,9 +150,9 @@ function startChunk(chunk: WorkerChunk, options: ChunksInWorkersOptions, settled
  * its temporary files (`.part-…` of this process: no later run would take them for a dead one's).
  */
 async function discardCrashedChunk(chunk: WorkerChunk, stamps: ReadonlySet<string>, options: ChunksInWorkersOptions): Promise<void> {
-  options.state.discardUncommittedChunk(options.seq, -chunk.chunk, chunkPlaceholder(chunk.chunk))
+  chunkRecording(options.state, options.seq, options.mapping, chunk.chunk).discardRecorded()
   await removeAttemptFiles(options.outDir, options.mapping, stamps, undefined)
-  const rejects = `.part-rejects-${chunk.label.replace(/[^A-Za-z0-9-]+/g, '-')}-${process.pid}.tsv`
+  const rejects = basename(rejectsPartPath(options.outDir, chunk.label))
   const stamped = (name: string) => name.startsWith('.part-opwr_') && name.includes(`-${process.pid}-`) && [...stamps].some((stamp) => name.includes(`_${stamp}.`))
   const names = await readdir(options.outDir).catch(() => [] as string[])
   await Promise.all(names.filter((name) => name === rejects || stamped(name)).map((name) => rm(join(options.outDir, name), { force: true })))

@@ -358,9 +358,7 @@ export class StateStore {
       for (const file of run.files) {
         insertFile.run(run.runId, file.fileName, file.fileType, file.rows, file.bytes, file.sha256, file.valid ? 1 : 0, file.path ?? null)
       }
-      if (lastFileTimestamp) {
-        this.#db.prepare(`INSERT INTO meta VALUES ('last_file_timestamp', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(lastFileTimestamp)
-      }
+      this.#keepLastFileTimestamp(lastFileTimestamp)
     })
   }
 
@@ -465,9 +463,7 @@ export class StateStore {
       this.#db
         .prepare(`UPDATE run_chunks SET status = 'done', files_json = ?, counts_json = ?, rejects_file = ?, finished_at = ? WHERE run_seq = ? AND chunk = ?`)
         .run(JSON.stringify(done.files), JSON.stringify(done.counts), done.rejectsFile ?? null, done.finishedAt, done.seq, done.chunk)
-      if (lastFileTimestamp) {
-        this.#db.prepare(`INSERT INTO meta VALUES ('last_file_timestamp', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(lastFileTimestamp)
-      }
+      this.#keepLastFileTimestamp(lastFileTimestamp)
     })
   }
 
@@ -499,6 +495,12 @@ export class StateStore {
       this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(seq)
       this.#forgetChunkedRun(seq)
     })
+  }
+
+  /** Within the caller's transaction: the newest file timestamp handed out, for the next run to go past. */
+  #keepLastFileTimestamp(stamp: string | undefined): void {
+    if (!stamp) return
+    this.#db.prepare(`INSERT INTO meta VALUES ('last_file_timestamp', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(stamp)
   }
 
   #forgetChunkedRun(seq: number): void {
