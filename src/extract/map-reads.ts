@@ -2,7 +2,7 @@ import type { ColumnRule, Mapping } from '../config/mapping.js'
 import { cleanRecord } from '../writer/clean-record.js'
 import { aggregateUsage } from './aggregate-usage.js'
 import type { ExtractCounts } from './extract-counts.js'
-import { mapColumnValue } from './map-column-value.js'
+import { mapColumnText } from './map-column-value.js'
 import type { OutputRow, RejectedRead } from './output-row.js'
 import type { ReadQueryFields } from './read-query.js'
 import { FIELDS_START, type ReadRecord } from './read-record.js'
@@ -101,15 +101,16 @@ function mapGroup(group: readonly ReadRecord[], options: MapReadsOptions, plan: 
   if (usage.kind === 'excluded') return exclude(counts, usage.reason)
 
   const duration = String(Number(first[2]))
-  const values: string[] = []
-  for (const column of plan.columns) {
+  const values = new Array<string>(plan.columns.length)
+  for (let i = 0; i < plan.columns.length; i++) {
+    const column = plan.columns[i]!
     if (column.derived !== undefined) {
-      values.push(column.derived === 'usage_value' ? usage.value : column.derived === 'date_to' ? first[1] : duration)
+      values[i] = column.derived === 'usage_value' ? usage.value : column.derived === 'date_to' ? first[1] : duration
       continue
     }
-    const mapped = mapColumnValue(column.rule, column.field >= 0 ? (first[column.field] as string | null) : column.constant!)
-    if (!mapped.ok) return reject(column.name, mapped.reason)
-    values.push(mapped.value)
+    const mapped = mapColumnText(column.rule, column.field >= 0 ? (first[column.field] as string | null) : column.constant!)
+    if (typeof mapped !== 'string') return reject(column.name, mapped.reason)
+    values[i] = mapped
   }
 
   if (options.asOf) {
@@ -119,16 +120,19 @@ function mapGroup(group: readonly ReadRecord[], options: MapReadsOptions, plan: 
 
   const cleaned = cleanRecord(values, mapping.cleaning)
   if (!cleaned.ok) return reject(columns[cleaned.column]!, cleaned.reason)
-  return {
-    kind: 'row',
-    row: {
-      ...keys,
-      values: cleaned.values as string[],
-      duration,
-      cleaned: cleaned.cleanedColumns.length > 0,
-      ...(fields.flag === undefined ? {} : { inWindow: field(fields.flag) === '1' }),
-    },
+  // Written out, not spread: spreading `keys` and the optional flag took two thirds of this function's
+  // time in a profile (an object of a new shape per read).
+  const row: OutputRow = {
+    readKey: keys.readKey,
+    servicePointId: keys.servicePointId,
+    accountId: keys.accountId,
+    dateTo: keys.dateTo,
+    values: cleaned.values as string[],
+    duration,
+    cleaned: cleaned.cleanedColumns.length > 0,
+    inWindow: fields.flag === undefined ? undefined : field(fields.flag) === '1',
   }
+  return { kind: 'row', row }
 }
 
 function exclude(counts: ExtractCounts, reason: string): MappedRead {

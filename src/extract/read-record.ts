@@ -29,7 +29,16 @@ export function toReadRecord(row: SourceRow, fields: ReadQueryFields, mapping: M
   const spField = fields.columns.get('service_point_id')
   const sp = (spField === undefined ? '' : (row[spField] ?? '')).trim()
   const dateTo = row[fields.dateTo] ?? ''
-  return [sp, dateTo, paddedDuration(row, fields, mapping, dateTo), sortableVersion(row, fields, mapping), row[fields.readKey] ?? '', fields.detailKey === undefined ? '' : (row[fields.detailKey] ?? ''), ...row]
+  const record = new Array<string | null>(FIELDS_START + row.length) as ReadRecord
+  record[0] = sp
+  record[1] = dateTo
+  record[2] = paddedDuration(row, fields, mapping, dateTo)
+  record[3] = sortableVersion(row, fields, mapping)
+  record[4] = row[fields.readKey] ?? ''
+  record[5] = fields.detailKey === undefined ? '' : (row[fields.detailKey] ?? '')
+  // A loop, not a spread into a literal: this runs once per source row.
+  for (let i = 0; i < row.length; i++) record[FIELDS_START + i] = row[i] as string | null
+  return record
 }
 
 function paddedDuration(row: SourceRow, fields: ReadQueryFields, mapping: Mapping, dateTo: string): string {

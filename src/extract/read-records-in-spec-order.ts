@@ -108,7 +108,9 @@ async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: 
         throw new DatabaseOrderMismatch(rowNumber, `service point "${record[0]}" read on ${record[1] || 'no date'} came after "${first[0]}" on ${first[1] || 'no date'}`)
       }
       if (group.length > 1) group.sort(compareReadRecords)
-      yield* group
+      // A loop, not `yield*`: delegating to an array from an async generator wraps it in an async
+      // iterator, a second promise per record.
+      for (const grouped of group) yield grouped
       group = []
     }
     group.push(record)

@@ -10,6 +10,13 @@ import { toSourceText } from '../source-value.js'
  * come from the statement's `iterate()` on the connection knex pooled; integers come back as bigint
  * (`safeIntegers`) so none loses precision. Dates are TEXT (`YYYY-MM-DD[ HH:MM:SS[.ffffff]]`).
  */
+/**
+ * The source connection's page cache, in KiB. SQLite sizes the sort of a full historical's ORDER BY by it
+ * too: the driver's default of 16 MB kept about 20 MB more resident through a 200,000-read extract than
+ * 8 MB, with no measurable change in time (the sort spills to the temporary folder either way).
+ */
+const SOURCE_CACHE_KIB = 8192
+
 export class SqliteDialect implements SourceDialect {
   readonly name = 'sqlite' as const
 
@@ -18,7 +25,14 @@ export class SqliteDialect implements SourceDialect {
       client: 'better-sqlite3',
       connection: { filename: String(connection.filename), options: { readonly: true } },
       useNullAsDefault: true,
-      pool: { min: 1, max: 1 },
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (db: BetterSqlite3.Database, done: (error: Error | null, db: BetterSqlite3.Database) => void) => {
+          db.pragma(`cache_size = -${SOURCE_CACHE_KIB}`)
+          done(null, db)
+        },
+      },
     }
   }
 
