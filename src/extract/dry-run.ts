@@ -8,12 +8,15 @@ import { describeSortPlace, specOrderReadQuery } from './read-records-in-spec-or
 export async function describeDryRun(mapping: Mapping, source: Source, window: HistoricalWindow, premises: readonly string[] | undefined): Promise<string[]> {
   const filter: ReadFilter = { from: window.from, toExclusive: window.toExclusive, ...(premises ? { premises: premises.slice(0, 900) } : {}) }
   const fullQuery = premises ? undefined : specOrderReadQuery(source.dialect, mapping, filter)
-  const query = fullQuery ?? buildReadQuery(mapping, source.dialect, filter)
+  // The counts run over the same rows without the ORDER BY: PostgreSQL refuses a DISTINCT subquery
+  // ordered by what it does not select.
+  const query = buildReadQuery(mapping, source.dialect, filter)
   // A sample's premise lists are queried one by one and merged by the sort on disk.
   const order = fullQuery ? describeSortPlace(fullQuery.sortedBy) : 'sorted on disk by the extract, all premise lists together'
   const lines = [`window: date_to from ${window.from} to ${window.end} (inclusive; bound as ${filter.from} ≤ date_to < ${filter.toExclusive})`]
   if (premises) lines.push(`sample: ${premises.length} premises, read in ${Math.max(1, Math.ceil(premises.length / 900))} queries of up to 900 premises (the first is shown)`)
-  lines.push(`SQL (reads ${order}):`, query.sql, `bindings: ${JSON.stringify(shorten(query.bindings))}`)
+  const shown = fullQuery ?? query
+  lines.push(`SQL (reads ${order}):`, shown.sql, `bindings: ${JSON.stringify(shorten(shown.bindings))}`)
   if (premises) return lines
 
   const count = buildReadCountQuery(mapping, source.dialect, filter)

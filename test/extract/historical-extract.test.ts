@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Decimal } from 'decimal.js'
@@ -8,6 +9,8 @@ import { ToolkitError } from '../../src/errors/toolkit-error.js'
 import { describeDryRun } from '../../src/extract/dry-run.js'
 import { historicalWindow } from '../../src/extract/extract-window.js'
 import { createSource } from '../../src/source/create-source.js'
+import { retarget } from '../source/extract-from.js'
+import { demoOnPostgres } from './chunked-historical-fixture.js'
 import { DemoExtractFixture } from './demo-extract-fixture.js'
 import { contentOf, readRows } from './run-extract.js'
 
@@ -169,6 +172,29 @@ describe('extract --dry-run', () => {
     assert.ok(lines.includes(`reads in window: ${rows.length}`))
     const october = rows.filter((row) => row.date_to!.startsWith('202510')).length
     assert.ok(lines.includes(`  2025-10  ${october}`))
+  })
+
+  it('on PostgreSQL shows the ORDER BY it sends and counts over the same rows (a DISTINCT count may not carry that ORDER BY)', async () => {
+    const { dir, db, base } = await demoOnPostgres('opx-dry-run-pg-')
+    try {
+      const mapping = retarget(base, db, join(dir, 'dry-run'))
+      const source = createSource(mapping, { env: {} })
+      let lines: string[]
+      try {
+        lines = await describeDryRun(mapping, source, historicalWindow({ endDate: '2025-06-30', from: '2024-01-01', launchDate: mapping.launchDate }), undefined)
+      } finally {
+        await source.close()
+      }
+      assert.match(lines.find((line) => line.includes('SELECT'))!, /\nORDER BY .*COLLATE "C"/, 'the statement the extract sends, ORDER BY included')
+      const counted = (await db.knex.raw(`SELECT COUNT(*)::int AS reads FROM ci_bseg WHERE bseg_stat_flg = '50' AND end_dt >= '2024-01-01' AND end_dt < '2025-07-01'`)) as { rows: { reads: number }[] }
+      const reads = counted.rows[0]!.reads
+      assert.ok(reads > 0)
+      assert.ok(lines.includes(`reads in window: ${reads}`), lines.join('\n'))
+      assert.ok(lines.some((line) => /^accounts as of 2025-06-30: \d+ active, \d+ inactive$/.test(line)), lines.join('\n'))
+    } finally {
+      await db.drop()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
 
