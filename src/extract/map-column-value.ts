@@ -21,7 +21,7 @@ export function mapColumnValue(rule: ColumnRule, source: string | null): MappedV
 
 /**
  * `mapColumnValue` for the extract's inner loop: the value itself, or a refusal. It runs for every column
- * of every read, and a result object per column was a tenth of what an extract allocated.
+ * of every read; with a result object per column, mapping allocated about 2 KB per read.
  */
 export function mapColumnText(rule: ColumnRule, source: string | null): string | ColumnRefusal {
   let value = source ?? ''

@@ -6,17 +6,17 @@ import { acquirePooled, destroyPooled, releasePooled, type PooledConnection } fr
 import { toSourceText } from '../source-value.js'
 
 /**
- * SQLite through better-sqlite3. knex's own `.stream()` buffers the whole result for this driver, so rows
- * come from the statement's `iterate()` on the connection knex pooled; integers come back as bigint
- * (`safeIntegers`) so none loses precision. Dates are TEXT (`YYYY-MM-DD[ HH:MM:SS[.ffffff]]`).
- */
-/**
  * The source connection's page cache, in KiB. SQLite sizes the sort of a full historical's ORDER BY by it
  * too: the driver's default of 16 MB kept about 20 MB more resident through a 200,000-read extract than
  * 8 MB, with no measurable change in time (the sort spills to the temporary folder either way).
  */
 const SOURCE_CACHE_KIB = 8192
 
+/**
+ * SQLite through better-sqlite3. knex's own `.stream()` buffers the whole result for this driver, so rows
+ * come from the statement's `iterate()` on the connection knex pooled; integers come back as bigint
+ * (`safeIntegers`) so none loses precision. Dates are TEXT (`YYYY-MM-DD[ HH:MM:SS[.ffffff]]`).
+ */
 export class SqliteDialect implements SourceDialect {
   readonly name = 'sqlite' as const
 
