@@ -175,6 +175,9 @@ export function stateFilePath(dir: string): string {
  */
 const STATE_CACHE_KIB = 4096
 
+/** Reads named per UPDATE statement by `nameDeliveredFiles`. */
+const NAMING_SLICE = 20_000
+
 /**
  * Reads recorded under a part number (`#0`, `#1`, …, or `#<chunk>.<part>` for a chunk), not named yet: a
  * chunk names its reads in the transaction that commits it, so these are a chunk that never finished. A
@@ -418,9 +421,14 @@ export class StateStore {
    * not take each other's reads).
    */
   nameDeliveredFiles(seq: number, fileNames: readonly string[], placeholder = '#'): void {
-    const update = this.#db.prepare('UPDATE run_reads SET file_name = ? WHERE run_seq = ? AND file_name = ?')
+    // In slices (better-sqlite3 builds SQLite with UPDATE … LIMIT): the index that finds the rows holds
+    // the column being changed, so SQLite first lists every row it will update, and that list of 10M reads
+    // took 15 MB more at the end of a 10M-read extract than slices of 20,000 (same time, one transaction).
+    const update = this.#db.prepare(`UPDATE run_reads SET file_name = ? WHERE run_seq = ? AND file_name = ? LIMIT ${NAMING_SLICE}`)
     this.#transaction(() => {
-      fileNames.forEach((name, part) => update.run(name, seq, `${placeholder}${part}`))
+      fileNames.forEach((name, part) => {
+        while (update.run(name, seq, `${placeholder}${part}`).changes === NAMING_SLICE);
+      })
     })
   }
 

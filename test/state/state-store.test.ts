@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import Database from 'better-sqlite3'
 import { isToolkitError } from '../../src/errors/toolkit-error.js'
 import { acceptOnDelivery } from '../../src/state/accept-on-delivery.js'
 import { StateStore, type NewRun } from '../../src/state/state-store.js'
@@ -125,6 +126,32 @@ describe('run lifecycle in the state', () => {
     assert.equal(acceptOnDelivery(state, runId, new Date()), true)
     assert.equal(state.run(runId)?.verdictBy, 'delivery')
     state.close()
+  })
+})
+
+describe('naming the reads of a run', () => {
+  it('names every read of each part, more than one UPDATE slice of them, and leaves another chunk alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opx-state-naming-'))
+    dirs.push(dir)
+    const state = StateStore.open(dir)
+    const read = (i: number, fileName: string) => ({ readKey: `r${i}`, readHash: 'h', fileName, line: i, servicePointId: `sp${i}`, accountId: 'a', customerId: 'c', dateTo: '20260101', duration: 30 })
+    // Part 0 holds 45,000 reads (three slices of 20,000), part 1 holds 5; chunk 2's reads wait under `#2.0`.
+    state.recordDeliveredReads(7, Array.from({ length: 45_000 }, (_, i) => read(i, '#0')))
+    state.recordDeliveredReads(7, Array.from({ length: 5 }, (_, i) => read(50_000 + i, '#1')))
+    state.recordDeliveredReads(7, Array.from({ length: 3 }, (_, i) => read(60_000 + i, '#2.0')))
+    state.nameDeliveredFiles(7, ['first.gz', 'second.gz'])
+    state.close()
+    const db = new Database(join(dir, 'state.sqlite'), { readonly: true })
+    try {
+      const rows = db.prepare('SELECT file_name, COUNT(*) AS n FROM run_reads GROUP BY file_name ORDER BY file_name').all() as { file_name: string; n: number }[]
+      assert.deepEqual(rows, [
+        { file_name: '#2.0', n: 3 },
+        { file_name: 'first.gz', n: 45_000 },
+        { file_name: 'second.gz', n: 5 },
+      ])
+    } finally {
+      db.close()
+    }
   })
 })
 
