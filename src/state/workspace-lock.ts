@@ -1,8 +1,14 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { ToolkitError } from '../errors/toolkit-error.js'
 import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
+
+/**
+ * How long a lock file without a readable owner counts as being written by another process. Longer than
+ * any stall between creating the file and writing its few bytes; a crash in between leaves it stale after this.
+ */
+const UNWRITTEN_LOCK_GRACE_MS = 60_000
 
 interface LockOwner {
   readonly pid: number
@@ -52,6 +58,13 @@ export function acquireWorkspaceLock(dir: string, command: string, onStale: (own
           hint: 'wait for that run to finish; a scheduler should retry later',
         })
       }
+      // The file exists from the moment it is created, its owner only once written: a lock without a
+      // readable owner is another process taking it right now, unless it has been so for long.
+      if (!owner && isRecent(path)) {
+        throw new ToolkitError('STATE_LOCKED', `the workspace ${dir} is busy: another command is taking its lock ${path} right now`, {
+          hint: 'wait for that run to finish; a scheduler should retry later',
+        })
+      }
       if (owner) onStale(owner)
       rmSync(path, { force: true })
     }
@@ -64,6 +77,15 @@ function readOwner(path: string): LockOwner | undefined {
     return JSON.parse(readFileSync(path, 'utf8')) as LockOwner
   } catch {
     return undefined
+  }
+}
+
+/** Modified within the last {@link UNWRITTEN_LOCK_GRACE_MS} (false once it is gone). */
+function isRecent(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < UNWRITTEN_LOCK_GRACE_MS
+  } catch {
+    return false
   }
 }
 
