@@ -427,7 +427,9 @@ export class StateStore {
     const update = this.#db.prepare(`UPDATE run_reads SET file_name = ? WHERE run_seq = ? AND file_name = ? LIMIT ${NAMING_SLICE}`)
     this.#transaction(() => {
       fileNames.forEach((name, part) => {
-        while (update.run(name, seq, `${placeholder}${part}`).changes === NAMING_SLICE);
+        let named: number
+        do named = update.run(name, seq, `${placeholder}${part}`).changes
+        while (named === NAMING_SLICE)
       })
     })
   }
