@@ -64,8 +64,11 @@ export class EntityStore {
       this.#db.exec('BEGIN')
     }
     const table = `entities_${++this.#tables}`
-    // One B-tree, by key; `seq` keeps the order of first insertion, as a Map does (an update keeps its place).
-    this.#db.exec(`CREATE TABLE ${table} (key TEXT PRIMARY KEY, seq INTEGER NOT NULL, value TEXT NOT NULL) WITHOUT ROWID`)
+    // Rows by `seq`, the order of first insertion as in a Map (an update keeps its place), so the end-of-file
+    // pass reads them in that order without a sort; the index on key serves get and set. Keyed by key alone
+    // (WITHOUT ROWID), validating 10M reads was 13 % faster but peaked 22 MB higher: SQLite sorted each
+    // map by `seq` at the end.
+    this.#db.exec(`CREATE TABLE ${table} (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)`)
     return { db: this.#db, table }
   }
 }
