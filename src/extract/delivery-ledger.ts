@@ -16,6 +16,11 @@ export function chunkPlaceholder(chunk: number): string {
   return `#${chunk}.`
 }
 
+/** The provisional sequence a chunk's entities wait under until it commits (they carry no file name). */
+export function chunkEntitySeq(chunk: number): number {
+  return -chunk
+}
+
 /** Puts the written files' names (the usage or full files, in order) on reads recorded under `placeholder`. */
 export function nameRecordedFiles(state: StateStore, seq: number, files: readonly { readonly fileName: string; readonly fileType: string }[], placeholder = '#'): void {
   const readFiles = files.filter((file) => file.fileType !== 'customer')

@@ -7,7 +7,7 @@ import type { StateStore } from '../state/state-store.js'
 import type { ValidationReport } from '../validate/validation-report.js'
 import { parseFileName } from '../writer/file-name.js'
 import { compactDate } from './calendar-date.js'
-import { chunkPlaceholder, DeliveryLedger } from './delivery-ledger.js'
+import { chunkEntitySeq, chunkPlaceholder, DeliveryLedger } from './delivery-ledger.js'
 import { startReadCount } from './count-source-reads.js'
 import { dropSuperseded } from './drop-superseded.js'
 import { emptyCounts, type ExtractCounts } from './extract-counts.js'
@@ -44,13 +44,14 @@ export interface ChunkRequest {
 /**
  * Where the rows of chunk `chunk` of run `seq` wait in the state until it commits: its reads under its own
  * placeholder (`#<chunk>.<part>`, so chunks in flight at once keep apart), its entities under the
- * provisional sequence −chunk (they carry no file name to tell them from earlier chunks').
+ * provisional sequence `chunkEntitySeq` (they carry no file name to tell them from earlier chunks').
  */
 export function chunkRecording(state: StateStore, seq: number, mapping: Mapping, chunk: number): Pick<ChunkRequest, 'createLedger' | 'discardRecorded'> {
   const placeholder = chunkPlaceholder(chunk)
+  const entitySeq = chunkEntitySeq(chunk)
   return {
-    createLedger: () => new DeliveryLedger(state, seq, mapping, rowHashes(mapping), -chunk, placeholder),
-    discardRecorded: () => state.discardUncommittedChunk(seq, -chunk, placeholder),
+    createLedger: () => new DeliveryLedger(state, seq, mapping, rowHashes(mapping), entitySeq, placeholder),
+    discardRecorded: () => state.discardUncommittedChunk(seq, entitySeq, placeholder),
   }
 }
 

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import { mappingKeyOf } from '../state/mapping-key.js'
 import type { ChunkedRun, StateStore } from '../state/state-store.js'
 import { nextFileTimestamp } from '../writer/file-timestamp.js'
-import { chunkPlaceholder, nameRecordedFiles } from './delivery-ledger.js'
+import { chunkEntitySeq, chunkPlaceholder, nameRecordedFiles } from './delivery-ledger.js'
 import { chunkRecording, extractChunk, type ChunkOutput, type ValidatedFile } from './extract-chunk.js'
 import { addCounts, emptyCounts, type ExtractCounts } from './extract-counts.js'
 import { historicalRunValid } from './historical-run-valid.js'
@@ -80,7 +80,7 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
         {
           seq,
           chunk: chunk.chunk,
-          entitySeq: -chunk.chunk,
+          entitySeq: chunkEntitySeq(chunk.chunk),
           files: output.files.map((file) => ({ ...file, valid: file.validation.ok })),
           counts: output.counts,
           rejectsFile: output.rejectsFile,

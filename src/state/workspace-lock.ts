@@ -10,6 +10,8 @@ import { makeOwnerOnlyDir } from '../platform/restrict-to-owner.js'
  */
 const UNWRITTEN_LOCK_GRACE_MS = 60_000
 
+const BUSY_HINT = 'wait for that run to finish; a scheduler should retry later'
+
 interface LockOwner {
   readonly pid: number
   readonly host: string
@@ -55,14 +57,14 @@ export function acquireWorkspaceLock(dir: string, command: string, onStale: (own
       const owner = readOwner(path)
       if (owner && isAlive(owner)) {
         throw new ToolkitError('STATE_LOCKED', `the workspace ${dir} is busy: ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.started})`, {
-          hint: 'wait for that run to finish; a scheduler should retry later',
+          hint: BUSY_HINT,
         })
       }
       // The file exists from the moment it is created, its owner only once written: a lock without a
       // readable owner is another process taking it right now, unless it has been so for long.
       if (!owner && isRecent(path)) {
         throw new ToolkitError('STATE_LOCKED', `the workspace ${dir} is busy: another command is taking its lock ${path} right now`, {
-          hint: 'wait for that run to finish; a scheduler should retry later',
+          hint: BUSY_HINT,
         })
       }
       if (owner) onStale(owner)
