@@ -35,14 +35,19 @@ export interface DeliveredRow {
 
 /**
  * The SQL of a search. `CROSS JOIN` makes SQLite start from run_reads through the index of the searched
- * id (a few rows) instead of walking every read of every accepted run; the test checks the plan.
+ * id (a few rows) instead of walking every read of every accepted run; the test checks the plan. A read
+ * carries the placeholder of its part, named in run_parts (schema version 4; before it, reads carried
+ * their file name themselves).
  */
-export function deliveredRowsSql(query: Pick<DeliveredRowQuery, 'by' | 'includeUnaccepted'>): string {
+export function deliveredRowsSql(query: Pick<DeliveredRowQuery, 'by' | 'includeUnaccepted'>, partsNamed = true): string {
   const statuses = query.includeUnaccepted ? `'accepted', 'sent', 'generated'` : `'accepted'`
-  return `SELECT r.run_id, r.status, d.file_name, d.line, d.read_key, d.service_point_id, d.account_id, d.customer_id, d.date_to, d.duration
-    FROM run_reads d CROSS JOIN runs r
+  const [fileName, parts] = partsNamed
+    ? ['COALESCE(p.file_name, d.file_name)', 'LEFT JOIN run_parts p ON p.run_seq = d.run_seq AND p.part = d.file_name']
+    : ['d.file_name', '']
+  return `SELECT r.run_id, r.status, ${fileName} AS file_name, d.line, d.read_key, d.service_point_id, d.account_id, d.customer_id, d.date_to, d.duration
+    FROM run_reads d CROSS JOIN runs r ${parts}
     WHERE d.${COLUMN_OF[query.by]} = ? AND r.seq = d.run_seq AND r.mapping_key = ? AND r.status IN (${statuses})
-    ORDER BY d.run_seq DESC, d.file_name, d.line`
+    ORDER BY d.run_seq DESC, file_name, d.line`
 }
 
 /**
@@ -67,12 +72,13 @@ export function searchDeliveredRows(stateDir: string, query: DeliveredRowQuery):
   let rows: IterableIterator<Record<string, string | number>>
   try {
     // Version 2 of the state schema added the delivered-reads index.
-    if ((db.pragma('user_version', { simple: true }) as number) < 2) {
+    const version = db.pragma('user_version', { simple: true }) as number
+    if (version < 2) {
       throw new ToolkitError('STATE_CORRUPT', `the workspace state ${path} predates the search index`, {
         hint: 'run `opower-extract status --mapping FILE` once: it upgrades the state; rows delivered before then are not indexed',
       })
     }
-    rows = db.prepare(deliveredRowsSql(query)).iterate(query.id, query.mappingKey) as IterableIterator<Record<string, string | number>>
+    rows = db.prepare(deliveredRowsSql(query, version >= 4)).iterate(query.id, query.mappingKey) as IterableIterator<Record<string, string | number>>
   } catch (error) {
     db.close()
     throw error

@@ -175,15 +175,11 @@ export function stateFilePath(dir: string): string {
  */
 const STATE_CACHE_KIB = 4096
 
-/** Reads named per UPDATE statement by `nameDeliveredFiles`. */
-const NAMING_SLICE = 20_000
-
 /**
- * Reads recorded under a part number (`#0`, `#1`, …, or `#<chunk>.<part>` for a chunk), not named yet: a
- * chunk names its reads in the transaction that commits it, so these are a chunk that never finished. A
+ * Where the placeholders of reads start and end (`#0`, `#1`, …, or `#<chunk>.<part>` for a chunk): a
  * range, so the index is used.
  */
-const UNNAMED_PART = `file_name >= '#' AND file_name < '$'`
+const PLACEHOLDERS = { from: '#', below: '$' }
 
 // Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 const MIGRATIONS = [
@@ -221,6 +217,15 @@ const MIGRATIONS = [
    CREATE TABLE run_chunks (run_seq INTEGER NOT NULL REFERENCES chunked_runs(run_seq), chunk INTEGER NOT NULL,
      lower_json TEXT, upper_json TEXT, status TEXT NOT NULL, files_json TEXT NOT NULL DEFAULT '[]', counts_json TEXT,
      rejects_file TEXT, finished_at TEXT, PRIMARY KEY (run_seq, chunk));`,
+  // 4: the file names of a run's parts. Reads keep the placeholder of the part they were recorded under
+  // (`#0`, `#3.1`, …), and a part is named here once, where its run or chunk commits: rewriting every
+  // read's file name took as long as recording the reads. `named_run_reads` shows reads with their file
+  // names (reads recorded before version 4 carry their name themselves).
+  `CREATE TABLE run_parts (run_seq INTEGER NOT NULL, part TEXT NOT NULL, file_name TEXT NOT NULL, PRIMARY KEY (run_seq, part)) WITHOUT ROWID;
+   CREATE VIEW named_run_reads AS
+     SELECT d.run_seq, d.read_key, d.read_hash, COALESCE(p.file_name, d.file_name) AS file_name, d.line, d.service_point_id,
+       d.account_id, d.customer_id, d.date_to, d.duration
+     FROM run_reads d LEFT JOIN run_parts p ON p.run_seq = d.run_seq AND p.part = d.file_name;`,
 ]
 
 /**
@@ -306,13 +311,31 @@ export class StateStore {
    * being written go); rows under a negative sequence are a chunk's entities not committed yet.
    */
   discardUnrecordedRows(): void {
-    this.#transaction(() =>
-      this.#db.exec(`DELETE FROM run_reads WHERE run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs)
-          AND run_seq NOT IN (SELECT run_seq FROM chunked_runs);
-        DELETE FROM run_entities WHERE run_seq < 0 OR (run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs)
-          AND run_seq NOT IN (SELECT run_seq FROM chunked_runs));
-        DELETE FROM run_reads WHERE run_seq IN (SELECT run_seq FROM chunked_runs) AND ${UNNAMED_PART};`),
-    )
+    const unrecorded = `run_seq > (SELECT COALESCE(MAX(seq), 0) FROM runs) AND run_seq NOT IN (SELECT run_seq FROM chunked_runs)`
+    this.#transaction(() => {
+      this.#db.exec(`DELETE FROM run_reads WHERE ${unrecorded};
+        DELETE FROM run_parts WHERE ${unrecorded};
+        DELETE FROM run_entities WHERE run_seq < 0 OR (${unrecorded});`)
+      const chunked = this.#db.prepare('SELECT run_seq FROM chunked_runs').pluck().all() as number[]
+      for (const seq of chunked) this.#discardUnnamedParts(seq)
+    })
+  }
+
+  /**
+   * Within the caller's transaction: the reads of run `seq` under a placeholder that was never named (a
+   * chunk that did not commit). Steps from one placeholder to the next through the index, so a run of
+   * millions of reads costs one lookup per part, not one per read.
+   */
+  #discardUnnamedParts(seq: number): void {
+    const nextPart = this.#db
+      .prepare('SELECT file_name FROM run_reads WHERE run_seq = ? AND file_name > ? AND file_name < ? ORDER BY file_name LIMIT 1')
+      .pluck()
+    const named = this.#db.prepare('SELECT 1 FROM run_parts WHERE run_seq = ? AND part = ?').pluck()
+    const drop = this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ? AND file_name = ?')
+    let part = PLACEHOLDERS.from
+    while ((part = nextPart.get(seq, part, PLACEHOLDERS.below) as string) !== undefined) {
+      if (named.get(seq, part) === undefined) drop.run(seq, part)
+    }
   }
 
   /**
@@ -416,30 +439,17 @@ export class StateStore {
   }
 
   /**
-   * Replaces the part numbers (`#0`, `#1`, …) of a run's recorded reads by the names of the files written.
-   * `placeholder`: what precedes the part number, `#<chunk>.` for a chunk (chunks in flight at once must
-   * not take each other's reads).
+   * Names the parts (`#0`, `#1`, …) of a run's recorded reads: the files written, in order. `placeholder`:
+   * what precedes the part number, `#<chunk>.` for a chunk (chunks in flight at once keep apart).
    */
   nameDeliveredFiles(seq: number, fileNames: readonly string[], placeholder = '#'): void {
-    // In slices (better-sqlite3 builds SQLite with UPDATE … LIMIT): the index that finds the rows holds
-    // the column being changed, so SQLite first lists every row it will update, and that list of 10M reads
-    // took 15 MB more at the end of a 10M-read extract than slices of 20,000 (same time, one transaction).
-    const update = this.#db.prepare(`UPDATE run_reads SET file_name = ? WHERE run_seq = ? AND file_name = ? LIMIT ${NAMING_SLICE}`)
-    this.#transaction(() => {
-      fileNames.forEach((name, part) => {
-        let named: number
-        do named = update.run(name, seq, `${placeholder}${part}`).changes
-        while (named === NAMING_SLICE)
-      })
-    })
+    const name = this.#db.prepare('INSERT OR REPLACE INTO run_parts (run_seq, part, file_name) VALUES (?, ?, ?)')
+    this.#transaction(() => fileNames.forEach((fileName, part) => name.run(seq, `${placeholder}${part}`, fileName)))
   }
 
   /** Forgets what an unrecorded run stored (it failed). */
   discardDelivered(seq: number): void {
-    this.#transaction(() => {
-      this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ?').run(seq)
-      this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(seq)
-    })
+    this.#transaction(() => this.#forgetDelivered(seq))
   }
 
   /** The chunked full historical of `mappingKey` in progress (at most one), with its chunks in order. */
@@ -470,7 +480,7 @@ export class StateStore {
   }
 
   /**
-   * Commits a finished chunk in one transaction: `nameReads` (puts the file names on its reads), its
+   * Commits a finished chunk in one transaction: `nameReads` (names the parts its reads were recorded under), its
    * entities moved from their provisional sequence to the run's, its files and counts, and the last file
    * timestamp. Killed before, the chunk is run again; after, it is never read again.
    */
@@ -494,6 +504,7 @@ export class StateStore {
     const end = `${placeholder.slice(0, -1)}${String.fromCharCode(placeholder.charCodeAt(placeholder.length - 1) + 1)}`
     this.#transaction(() => {
       this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ? AND file_name >= ? AND file_name < ?').run(seq, placeholder, end)
+      this.#db.prepare('DELETE FROM run_parts WHERE run_seq = ? AND part >= ? AND part < ?').run(seq, placeholder, end)
       this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(entitySeq)
     })
   }
@@ -509,10 +520,14 @@ export class StateStore {
   /** Drops a chunked run in progress: its plan, chunks and recorded rows. The caller deals with its files. */
   discardChunkedRun(seq: number): void {
     this.#transaction(() => {
-      this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ?').run(seq)
-      this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(seq)
+      this.#forgetDelivered(seq)
       this.#forgetChunkedRun(seq)
     })
+  }
+
+  /** Within the caller's transaction: every read, part name and entity recorded under `seq`. */
+  #forgetDelivered(seq: number): void {
+    for (const table of ['run_reads', 'run_parts', 'run_entities']) this.#db.prepare(`DELETE FROM ${table} WHERE run_seq = ?`).run(seq)
   }
 
   /** Within the caller's transaction: the newest file timestamp handed out, for the next run to go past. */

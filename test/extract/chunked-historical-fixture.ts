@@ -49,11 +49,11 @@ function findServicePointColumn(path: string): void {
   assert.ok(servicePointColumn >= 0, 'the full layout has a service_point_id column')
 }
 
-/** Every read recorded in a workspace state (run_reads), read directly. */
+/** Every read recorded in a workspace state, read directly (with its file name, see named_run_reads). */
 export function recordedReads(stateDir: string): { run_seq: number; file_name: string }[] {
   const db = new Database(join(stateDir, 'state.sqlite'), { readonly: true })
   try {
-    return db.prepare('SELECT run_seq, file_name FROM run_reads').all() as { run_seq: number; file_name: string }[]
+    return db.prepare('SELECT run_seq, file_name FROM named_run_reads').all() as { run_seq: number; file_name: string }[]
   } finally {
     db.close()
   }

@@ -43,7 +43,7 @@ function recordedRun(stateDir: string, result: HistoricalExtractResult) {
     state.close()
   }
   const position = new Map(result.files.map((file, index) => [file.fileName, index]))
-  const reads = queryState<Record<string, unknown>>(stateDir, 'SELECT * FROM run_reads WHERE run_seq = ? ORDER BY read_key', run.seq).map(({ run_seq: _seq, file_name, ...read }) => {
+  const reads = queryState<Record<string, unknown>>(stateDir, 'SELECT * FROM named_run_reads WHERE run_seq = ? ORDER BY read_key', run.seq).map(({ run_seq: _seq, file_name, ...read }) => {
     assert.ok(position.has(file_name as string), `read ${String(read.read_key)} is recorded under ${String(file_name)}, a file of the run`)
     return { ...read, file: position.get(file_name as string) }
   })
@@ -64,7 +64,7 @@ function recordedRun(stateDir: string, result: HistoricalExtractResult) {
 
 /** Reads still under a placeholder (`#…`) and entities still under a chunk's provisional sequence. */
 function leftovers(stateDir: string): { reads: number; entities: number } {
-  const [reads] = queryState<{ n: number }>(stateDir, `SELECT COUNT(*) AS n FROM run_reads WHERE file_name >= '#' AND file_name < '$'`)
+  const [reads] = queryState<{ n: number }>(stateDir, `SELECT COUNT(*) AS n FROM named_run_reads WHERE file_name >= '#' AND file_name < '$'`)
   const [entities] = queryState<{ n: number }>(stateDir, 'SELECT COUNT(*) AS n FROM run_entities WHERE run_seq < 0')
   return { reads: reads!.n, entities: entities!.n }
 }

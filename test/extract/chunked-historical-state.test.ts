@@ -27,7 +27,7 @@ function rowsOf(dir: string): { reads: string[]; entities: string[] } {
   const db = new Database(join(dir, 'state.sqlite'), { readonly: true })
   try {
     return {
-      reads: (db.prepare('SELECT run_seq, read_key, file_name FROM run_reads ORDER BY read_key').all() as { run_seq: number; read_key: string; file_name: string }[]).map((r) => `${r.run_seq}:${r.read_key}:${r.file_name}`),
+      reads: (db.prepare('SELECT run_seq, read_key, file_name FROM named_run_reads ORDER BY read_key').all() as { run_seq: number; read_key: string; file_name: string }[]).map((r) => `${r.run_seq}:${r.read_key}:${r.file_name}`),
       entities: (db.prepare('SELECT run_seq, entity_key FROM run_entities ORDER BY entity_key').all() as { run_seq: number; entity_key: string }[]).map((r) => `${r.run_seq}:${r.entity_key}`),
     }
   } finally {
@@ -61,12 +61,12 @@ describe('state of a chunked run in progress', () => {
       assert.equal(state.nextRunSeq(), seq + 1, 'another run never takes its sequence')
 
       // Chunk 1 commits: its reads named in the commit, its entities moved from the provisional sequence.
-      state.recordDeliveredReads(seq, [read('r1', '#0')])
+      state.recordDeliveredReads(seq, [read('r1', `${chunkPlaceholder(1)}0`)])
       state.recordDeliveredEntities(-1, [{ entityKey: 'sp-r1|a', attributeHash: 'x' }])
       const file = { fileName: 'opwr_dem_res_v1-19-0_full_20261130000001.gz', fileType: 'full', rows: 1, bytes: 1, sha256: 's', valid: true }
-      state.commitChunk({ seq, chunk: 1, entitySeq: -1, files: [file], counts: {}, rejectsFile: undefined, finishedAt: 'now' }, () => state.nameDeliveredFiles(seq, [file.fileName]), '20261130000001')
+      state.commitChunk({ seq, chunk: 1, entitySeq: -1, files: [file], counts: {}, rejectsFile: undefined, finishedAt: 'now' }, () => state.nameDeliveredFiles(seq, [file.fileName], chunkPlaceholder(1)), '20261130000001')
       // Chunk 2 is killed while it writes.
-      state.recordDeliveredReads(seq, [read('r9', '#0')])
+      state.recordDeliveredReads(seq, [read('r9', `${chunkPlaceholder(2)}0`)])
       state.recordDeliveredEntities(-2, [{ entityKey: 'sp-r9|a', attributeHash: 'y' }])
 
       state.discardUnrecordedRows()

@@ -52,7 +52,7 @@ async function record(rows: readonly OutputRow[], maxRowsPerFile = 0) {
           e.attribute_hash,
         ]),
       )
-      const reads = db.prepare('SELECT read_key, read_hash, file_name, line FROM run_reads WHERE run_seq = 1 ORDER BY line, file_name').all()
+      const reads = db.prepare('SELECT read_key, read_hash, file_name, line FROM named_run_reads WHERE run_seq = 1 ORDER BY line, file_name').all()
       return { passed, entities, reads }
     } finally {
       db.close()

@@ -130,28 +130,46 @@ describe('run lifecycle in the state', () => {
 })
 
 describe('naming the reads of a run', () => {
-  it('names every read of each part, more than one UPDATE slice of them, and leaves another chunk alone', () => {
+  it('names each part once, leaves another chunk unnamed, and a resumed run drops only the reads of parts never named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'opx-state-naming-'))
     dirs.push(dir)
     const state = StateStore.open(dir)
     const read = (i: number, fileName: string) => ({ readKey: `r${i}`, readHash: 'h', fileName, line: i, servicePointId: `sp${i}`, accountId: 'a', customerId: 'c', dateTo: '20260101', duration: 30 })
-    // Part 0 holds 45,000 reads (three slices of 20,000), part 1 holds 5; chunk 2's reads wait under `#2.0`.
-    state.recordDeliveredReads(7, Array.from({ length: 45_000 }, (_, i) => read(i, '#0')))
-    state.recordDeliveredReads(7, Array.from({ length: 5 }, (_, i) => read(50_000 + i, '#1')))
+    // Chunk 1 of run 7 wrote two parts and committed; chunk 2's reads wait under `#2.0` (it never finished).
+    // `old.gz`: a read named in its row, as states before version 4 did.
+    state.planChunkedRun({ seq: 7, runId: 'full-0007', mappingKey: 'k', mappingFile: 'm.yaml', windowFrom: '2024-01-01', windowEnd: '2026-10-31', fingerprint: 'f', createdAt: 't', bounds: [{ lower: undefined, upper: undefined }] })
+    state.recordDeliveredReads(7, Array.from({ length: 45_000 }, (_, i) => read(i, '#1.0')))
+    state.recordDeliveredReads(7, Array.from({ length: 5 }, (_, i) => read(50_000 + i, '#1.1')))
     state.recordDeliveredReads(7, Array.from({ length: 3 }, (_, i) => read(60_000 + i, '#2.0')))
-    state.nameDeliveredFiles(7, ['first.gz', 'second.gz'])
-    state.close()
-    const db = new Database(join(dir, 'state.sqlite'), { readonly: true })
-    try {
-      const rows = db.prepare('SELECT file_name, COUNT(*) AS n FROM run_reads GROUP BY file_name ORDER BY file_name').all() as { file_name: string; n: number }[]
-      assert.deepEqual(rows, [
-        { file_name: '#2.0', n: 3 },
-        { file_name: 'first.gz', n: 45_000 },
-        { file_name: 'second.gz', n: 5 },
-      ])
-    } finally {
-      db.close()
+    state.recordDeliveredReads(7, [read(70_000, 'old.gz')])
+    state.nameDeliveredFiles(7, ['first.gz', 'second.gz'], '#1.')
+    const files = (view: string) => {
+      const db = new Database(join(dir, 'state.sqlite'), { readonly: true })
+      try {
+        return db.prepare(`SELECT file_name, COUNT(*) AS n FROM ${view} GROUP BY file_name ORDER BY file_name`).all() as { file_name: string; n: number }[]
+      } finally {
+        db.close()
+      }
     }
+    assert.deepEqual(files('named_run_reads'), [
+      { file_name: '#2.0', n: 3 },
+      { file_name: 'first.gz', n: 45_000 },
+      { file_name: 'old.gz', n: 1 },
+      { file_name: 'second.gz', n: 5 },
+    ])
+    assert.deepEqual(files('run_reads'), [
+      { file_name: '#1.0', n: 45_000 },
+      { file_name: '#1.1', n: 5 },
+      { file_name: '#2.0', n: 3 },
+      { file_name: 'old.gz', n: 1 },
+    ], 'naming writes the part names, not every read')
+    state.discardUnrecordedRows()
+    state.close()
+    assert.deepEqual(files('named_run_reads'), [
+      { file_name: 'first.gz', n: 45_000 },
+      { file_name: 'old.gz', n: 1 },
+      { file_name: 'second.gz', n: 5 },
+    ])
   })
 })
 
