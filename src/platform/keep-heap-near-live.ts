@@ -20,7 +20,15 @@ let limit = LEAST_LIMIT_BYTES
  * flags cannot be passed on the command line of a `bin` script on every platform).
  */
 export function keepHeapNearLive(): void {
-  if (v8.getHeapStatistics().used_heap_size <= limit) return
+  if (v8.getHeapStatistics().used_heap_size > limit) collectGarbage()
+}
+
+/**
+ * Collects garbage in full now, and takes what is left live as the measure of `keepHeapNearLive`. For a
+ * pass that allocates fast but keeps little: a full collection also gives back the young generation's
+ * pages, which such a pass otherwise fills and keeps resident (see EntityMap.entries).
+ */
+export function collectGarbage(): void {
   if (!collect) {
     v8.setFlagsFromString('--expose-gc')
     collect = runInNewContext('gc') as () => void

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { createRequire } from 'node:module'
-import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
+import { collectGarbage } from '../platform/keep-heap-near-live.js'
 
 /**
  * Entries a rule's per-entity map holds in memory before it moves to disk: about 5 MB per map. A file of
@@ -15,6 +15,9 @@ export const ENTITY_MAP_MEMORY_LIMIT = 50_000
  * 1.2M reads of 300,000 service points as fast as 8 MB, with 8 MB less resident.
  */
 const DISK_CACHE_KIB = 2048
+
+/** Entries of a map on disk read back between two full garbage collections (see `entries`). */
+const ENTRIES_PER_COLLECTION = 20_000
 
 const requireDriver = createRequire(import.meta.url)
 
@@ -121,9 +124,10 @@ export class EntityMap<V> {
     }
     let read = 0
     for (const [key, text] of this.#disk!.all.iterate() as IterableIterator<[string, string]>) {
-      // A rule's end-of-file pass over every entry allocates outside the row loop that keeps the heap in
-      // check: without this, 10M reads peaked 22 MB higher in that pass alone.
-      if (++read % 5000 === 0) keepHeapNearLive()
+      // A rule's end-of-file pass decodes every entry: it allocates far faster than the row loop and keeps
+      // almost nothing, so the young generation fills and stays resident unless collected in full now and
+      // then. Measured on 400,000 entries: 47 MB more resident without, 2–5 MB with, 0.3 s more per pass.
+      if (++read % ENTRIES_PER_COLLECTION === 0) collectGarbage()
       yield [key, this.#codec.decode(text)]
     }
   }

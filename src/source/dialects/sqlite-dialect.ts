@@ -96,6 +96,9 @@ export class SqliteDialect implements SourceDialect {
       if (how === 'destroy' || running.size > 0) return destroy()
       try {
         if (options.snapshot && db.inTransaction) db.exec('COMMIT')
+        // The pooled connection waits with an empty page cache: a full historical's read filled it (8 MB),
+        // and the self-validation that follows reuses that memory instead of adding its own.
+        db.pragma('shrink_memory')
       } catch (error) {
         await destroy()
         throw error
