@@ -21,7 +21,7 @@ export function chunkEntitySeq(chunk: number): number {
   return -chunk
 }
 
-/** Puts the written files' names (the usage or full files, in order) on reads recorded under `placeholder`. */
+/** Names the parts of the reads recorded under `placeholder` after the written files (the usage or full files, in order). */
 export function nameRecordedFiles(state: StateStore, seq: number, files: readonly { readonly fileName: string; readonly fileType: string }[], placeholder = '#'): void {
   const readFiles = files.filter((file) => file.fileType !== 'customer')
   state.nameDeliveredFiles(
@@ -111,7 +111,7 @@ export class DeliveryLedger {
     this.#reads.push({
       readKey: row.readKey,
       readHash: this.#hashes.read(row),
-      // File names are not known yet: the part number stands in until `finish`.
+      // File names are not known yet: the part's placeholder stands in, and `finish` names the part.
       fileName: this.#partName,
       line: this.#inPart + 1,
       servicePointId: row.servicePointId,
@@ -138,12 +138,12 @@ export class DeliveryLedger {
     this.#entities = new Map()
   }
 
-  /** Stores the reads still held; they keep their part numbers until `nameFiles`. */
+  /** Stores the reads still held, under their parts' placeholders (`nameFiles` names the parts). */
   flush(): void {
     this.#flushReads()
   }
 
-  /** Puts the written files' names on the recorded reads (the usage or full files, in order). */
+  /** Names the parts of the recorded reads after the written files (the usage or full files, in order). */
   finish(files: readonly LayoutFile[]): void {
     this.#flushReads()
     this.nameFiles(files)

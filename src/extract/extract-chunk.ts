@@ -61,7 +61,7 @@ export interface ChunkOutput {
   readonly files: readonly ValidatedFile[]
   readonly rejectsFile: string | undefined
   readonly counts: ExtractCounts
-  /** Holds the chunk's reads until the caller names them (`nameFiles`) where it commits the chunk. */
+  /** Holds the chunk's reads until the caller names their parts (`nameFiles`) where it commits the chunk. */
   readonly ledger: DeliveryLedger
 }
 

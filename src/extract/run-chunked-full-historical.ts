@@ -73,7 +73,7 @@ export async function runChunkedFullHistorical(options: HistoricalExtractOptions
       label: total === 1 ? run.runId : `${run.runId} chunk ${chunk.chunk}/${total}`,
       filters: [{ from: window.from, toExclusive: window.toExclusive, where: chunkCondition(mapping, chunk) }],
     }))
-  /** Commits a finished chunk: its reads named (their placeholder replaced by its file names), its entities moved to the run. */
+  /** Commits a finished chunk: its parts named after its files, its entities moved to the run. */
   const commit = (chunk: WorkerChunk, output: Pick<ChunkOutput, 'files' | 'counts' | 'rejectsFile'>) => {
     try {
       state.commitChunk(

@@ -480,9 +480,9 @@ export class StateStore {
   }
 
   /**
-   * Commits a finished chunk in one transaction: `nameReads` (names the parts its reads were recorded under), its
-   * entities moved from their provisional sequence to the run's, its files and counts, and the last file
-   * timestamp. Killed before, the chunk is run again; after, it is never read again.
+   * Commits a finished chunk in one transaction: `nameReads` (names the parts its reads were recorded
+   * under), its entities moved from their provisional sequence to the run's, its files and counts, and the
+   * last file timestamp. Killed before, the chunk is run again; after, it is never read again.
    */
   commitChunk(done: FinishedChunk, nameReads: () => void, lastFileTimestamp: string | undefined): void {
     this.#transaction(() => {
