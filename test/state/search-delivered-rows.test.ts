@@ -131,6 +131,26 @@ describe('search on a real workspace (spawned)', () => {
   })
 })
 
+describe('search on a state written before its parts were named apart (schema 3)', () => {
+  it('reads the file name each read carries, without asking for run_parts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opx-search-v3-'))
+    try {
+      withState(dir, (state) => {
+        state.recordRun({ runId: 'full-0001', seq: 1, mappingKey: 'dem_res', window: { kind: 'historical', from: '2025-01-01', end: '2025-12-31' }, phase: 'full', mappingFile: 'm.yaml', createdAt: 't', windowFrom: '2025-01-01', windowTo: '2025-12-31', status: 'generated', summary: {}, files: [] }, undefined)
+        state.acceptRun('full-0001', 't')
+        state.recordDeliveredReads(1, [{ readKey: 'R1', readHash: 'h', fileName: 'opwr_old.gz', line: 2, servicePointId: 'SP1', accountId: 'A1', customerId: 'C1', dateTo: '20250131', duration: 30 }])
+      })
+      const db = new Database(stateFilePath(dir))
+      db.exec('DROP VIEW named_run_reads; DROP TABLE run_parts; PRAGMA user_version = 3')
+      db.close()
+      const rows = [...searchDeliveredRows(dir, { by: 'account', id: 'A1', mappingKey: 'dem_res', includeUnaccepted: false })]
+      assert.deepEqual(rows.map((row) => [row.runId, row.fileName, row.line]), [['full-0001', 'opwr_old.gz', 2]])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('search on a state of millions of rows', () => {
   const ROWS = 3_000_000
   const RUNS = 300
