@@ -504,7 +504,6 @@ export class StateStore {
     const end = `${placeholder.slice(0, -1)}${String.fromCharCode(placeholder.charCodeAt(placeholder.length - 1) + 1)}`
     this.#transaction(() => {
       this.#db.prepare('DELETE FROM run_reads WHERE run_seq = ? AND file_name >= ? AND file_name < ?').run(seq, placeholder, end)
-      this.#db.prepare('DELETE FROM run_parts WHERE run_seq = ? AND part >= ? AND part < ?').run(seq, placeholder, end)
       this.#db.prepare('DELETE FROM run_entities WHERE run_seq = ?').run(entitySeq)
     })
   }

@@ -8,7 +8,7 @@ import { Row } from './row.js'
 import type { Check } from './check.js'
 import type { ValidationOptions } from './validation-options.js'
 import { summarizeReport, type Finding, type NotEvaluated, type ValidationReport } from './validation-report.js'
-import { collectGarbage, keepHeapNearLive } from '../platform/keep-heap-near-live.js'
+import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
 
 /**
  * Validates one Legacy Billing file (`.gz`, `.zip` or plain text, told apart by content) against every
@@ -30,9 +30,6 @@ export async function validateFile(
   options: ValidationOptions,
   checks: readonly Check[] = DEFAULT_CHECKS,
 ): Promise<ValidationReport> {
-  // What ran before (an extract writing the file) leaves garbage and a young generation full of pages:
-  // collected now, the validation starts from what is live.
-  collectGarbage()
   const opened = await openSpecFile(path, { exampleLimit: options.exampleLimit })
   const entities = new EntityStore(options.entityMapLimit)
   try {
