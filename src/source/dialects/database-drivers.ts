@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type oracledb from 'oracledb'
 import type pg from 'pg'
-import type QueryStream from 'pg-query-stream'
+import type * as pgCopyStreamsModule from 'pg-copy-streams'
 import type * as tedious from 'tedious'
 
 /**
@@ -25,6 +25,6 @@ export function pgDriver(): typeof pg {
   return requireDriver('pg') as typeof pg
 }
 
-export function pgQueryStream(): typeof QueryStream {
-  return requireDriver('pg-query-stream') as typeof QueryStream
+export function pgCopyStreams(): typeof pgCopyStreamsModule {
+  return requireDriver('pg-copy-streams') as typeof pgCopyStreamsModule
 }

@@ -13,14 +13,15 @@ import { toSourceText } from '../source-value.js'
 import { socketFailureOf } from '../socket-failure.js'
 import { acquirePooled, destroyPooled, releasePooled, watchConnection, type PooledConnection } from '../pooled-connection.js'
 import { connectionNumber, connectionText, sslOption } from './connection-values.js'
-import { pgDriver, pgQueryStream } from './database-drivers.js'
+import { pgCopyStreams, pgDriver } from './database-drivers.js'
+import { copyTextRows, type CopyColumnText } from './postgres-copy-rows.js'
 
 // date, time, timestamp, timestamptz, timetz, interval: kept as the server's text, never a JS Date
 // shifted by the process time zone. numeric and int8 are text already (pg registers no parser).
 const RAW_TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1266, 1186])
+const keepText = (value: string) => value
 const rawTextTypes = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    RAW_TEXT_TYPES.has(oid) ? (value: string) => value : pgDriver().types.getTypeParser(oid, format as 'text'),
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (RAW_TEXT_TYPES.has(oid) ? keepText : pgDriver().types.getTypeParser(oid, format as 'text')),
 }
 
 /**
@@ -30,14 +31,15 @@ const rawTextTypes = {
  */
 const SESSION_SETTINGS = "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET statement_timeout = 0; SET IntervalStyle = 'iso_8601'"
 
-const BATCH_SIZE = 1000
-
 type PgConnection = pg.Client & PooledConnection
 
 /**
- * PostgreSQL through pg and pg-query-stream: a server-side cursor read `batchSize` rows per round trip,
- * only as fast as the consumer takes them. Dates and timestamps are formatted in SQL; numeric and
- * bigint arrive as exact text.
+ * PostgreSQL through pg. A stream is `COPY (query) TO STDOUT`, read only as fast as the consumer takes
+ * its rows (pg-copy-streams reads the socket on demand, so the server waits on TCP). Not a cursor: a
+ * portal fetched in batches runs without parallel workers, and the server sorted the bench's read
+ * query in twice the time (1.2 s against 0.5 s to the first row of 233,658), and pg's row parsing cost
+ * twice the CPU of splitting COPY's text. Dates and timestamps are formatted in SQL; numeric and bigint
+ * arrive as exact text.
  */
 export class PostgresDialect implements SourceDialect {
   readonly name = 'postgres' as const
@@ -146,15 +148,15 @@ export class PostgresDialect implements SourceDialect {
     }
     return {
       async *streamRows(sql: string, bindings: readonly unknown[], streamOptions: StreamOptions = {}): AsyncIterable<SourceRow> {
-        const query = native(sql, bindings)
-        const batchSize = streamOptions.batchSize ?? BATCH_SIZE
-        const QueryStream = pgQueryStream()
-        const stream = client.query(new QueryStream(query.sql, query.bindings as unknown[], { batchSize, rowMode: 'array' }))
-        for await (const row of stream as AsyncIterable<unknown[]>) {
+        // COPY takes no parameters: the values go into the text through knex's escaping of PostgreSQL
+        // literals (quotes doubled, E'' where a backslash is), inside the session's read-only transaction.
+        const text = inlineBindings(knex, sql, bindings)
+        const described = await client.query({ text: `SELECT * FROM (${text}) described LIMIT 0`, rowMode: 'array' })
+        const columns = described.fields.map((field) => copyColumnText(field.dataTypeID))
+        const stream = client.query(pgCopyStreams().to(`COPY (${text}) TO STDOUT`))
+        for await (const row of copyTextRows(stream, columns)) {
           streamOptions.signal?.throwIfAborted()
-          // Each row is a fresh array of pg's: converted in place, not copied (one array less per row).
-          for (let i = 0; i < row.length; i++) row[i] = toSourceText(row[i])
-          yield row as SourceRow
+          yield row
         }
       },
       async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
@@ -194,6 +196,27 @@ export class PostgresDialect implements SourceDialect {
     return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? { kind: 'query' } : undefined
   }
 }
+
+/**
+ * The query with its bindings written in as PostgreSQL literals. A NUL cannot be in PostgreSQL text and
+ * would end the query text early; the database refuses it in a parameter with this code and message.
+ */
+function inlineBindings(knex: Knex, sql: string, bindings: readonly unknown[]): string {
+  for (const value of bindings) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00 (a value given to the query holds a NUL character)'), { code: '22021' })
+    }
+  }
+  return knex.raw(sql, bindings as readonly Knex.RawBinding[]).toQuery()
+}
+
+/** How a column's COPY text becomes source text: pg's own parser for its type (see CopyColumnText), then as a query's value would. */
+function copyColumnText(oid: number): CopyColumnText {
+  const parse = rawTextTypes.getTypeParser(oid, 'text') as (text: string) => unknown
+  if (parse === keepText || parse === pgDriver().types.getTypeParser(TEXT_OID, 'text')) return undefined
+  return (text) => toSourceText(parse(text))
+}
+const TEXT_OID = 25
 
 function endSocket(client: pg.Client): void {
   // Not client.end(): that waits for the server, which may be the thing that stopped answering.
