@@ -31,7 +31,7 @@ process.on('exit', () => {
 })
 `
 
-const NEVER_FOR_SQLITE = ['oracledb', 'tedious', 'mssql', 'mysql2', 'pg', 'pg-query-stream', 'ssh2', 'ssh2-sftp-client']
+const NEVER_FOR_SQLITE = ['oracledb', 'tedious', 'mssql', 'mysql2', 'pg', 'pg-copy-streams', 'ssh2', 'ssh2-sftp-client']
 
 /** Runs the CLI and returns the packages it loaded. */
 function loadedPackages(...args: string[]): string[] {

@@ -14,9 +14,9 @@ const atLeast = (version: [number, number, number], minimum: [number, number, nu
   version[0] !== minimum[0] ? version[0] > minimum[0] : version[1] !== minimum[1] ? version[1] > minimum[1] : version[2] >= minimum[2]
 
 describe('installed database drivers are the versions the source layer was verified with', () => {
-  it('knex ≥ 3.3.0 (stream fixes), pg-query-stream ≥ 4.14, better-sqlite3 12.x, mysql2 3.x, pg 8.x', () => {
+  it('knex ≥ 3.3.0 (stream fixes), pg-copy-streams 7.x, better-sqlite3 12.x, mysql2 3.x, pg 8.x', () => {
     assert.ok(atLeast(versionOf('knex'), [3, 3, 0]), `knex ${versionOf('knex').join('.')}`)
-    assert.ok(atLeast(versionOf('pg-query-stream'), [4, 14, 0]) && versionOf('pg-query-stream')[0] === 4)
+    assert.equal(versionOf('pg-copy-streams')[0], 7, 'pg-copy-streams 7 (COPY TO: reads the socket only as fast as rows are taken)')
     assert.equal(versionOf('better-sqlite3')[0], 12, 'better-sqlite3 13 needs Node 22')
     assert.equal(versionOf('mysql2')[0], 3)
     assert.equal(versionOf('pg')[0], 8)
