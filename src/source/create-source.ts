@@ -8,6 +8,7 @@ import { MysqlDialect } from './dialects/mysql-dialect.js'
 import { OracleDialect } from './dialects/oracle-dialect.js'
 import { PostgresDialect } from './dialects/postgres-dialect.js'
 import { SqliteDialect } from './dialects/sqlite-dialect.js'
+import { eachRow } from './each-row.js'
 import { GuardedSession } from './guarded-session.js'
 import type { SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
 
@@ -48,6 +49,8 @@ export interface SourceReader {
   readonly dialect: SourceDialect
   /** Streams rows; fails with a `SOURCE_*` error (never hangs) if the database stalls or the connection drops. */
   stream(sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncIterable<SourceRow>
+  /** `stream` in the batches the driver hands over (single rows where it has none), for readers of millions of rows. */
+  streamBatches(sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncIterable<readonly SourceRow[]>
   query(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]>
 }
 
@@ -80,6 +83,7 @@ export function createSource(mapping: Mapping, secrets: Omit<SecretSources, 'bas
   const readerOf = (session: GuardedSession): SourceSnapshot => ({
     dialect,
     stream: (sql, bindings, options) => session.stream(sql, bindings, options),
+    streamBatches: (sql, bindings, options) => session.streamBatches(sql, bindings, options),
     query: (sql, bindings) => session.query(sql, bindings),
     close: () => session.close(),
     async share() {
@@ -89,16 +93,18 @@ export function createSource(mapping: Mapping, secrets: Omit<SecretSources, 'bas
       return readerOf(await open(true, String(row?.[0])))
     },
   })
+  async function* streamBatches(sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncGenerator<readonly SourceRow[]> {
+    const session = await open(false)
+    try {
+      yield* session.streamBatches(sql, bindings, options)
+    } finally {
+      await session.close()
+    }
+  }
   return {
     dialect,
-    async *stream(sql, bindings, options) {
-      const session = await open(false)
-      try {
-        yield* session.stream(sql, bindings, options)
-      } finally {
-        await session.close()
-      }
-    },
+    stream: (sql, bindings, options) => eachRow(streamBatches(sql, bindings, options)),
+    streamBatches,
     async query(sql, bindings) {
       const session = await open(false)
       try {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
 import type { DialectSession, SessionOptions, SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
+import { eachRow } from './each-row.js'
 import { sourceError } from './source-error.js'
 
 /**
@@ -40,8 +41,14 @@ export class GuardedSession {
     }
   }
 
-  async *stream(sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncGenerator<SourceRow> {
-    const iterator = this.#session.streamRows(sql, bindings, options)[Symbol.asyncIterator]()
+  stream(sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncIterable<SourceRow> {
+    return eachRow(this.streamBatches(sql, bindings, options))
+  }
+
+  /** `stream` in the driver's batches (single rows where the dialect has none): one watchdog wait per batch. */
+  async *streamBatches(sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncGenerator<readonly SourceRow[]> {
+    const batches = this.#session.streamRowBatches?.(sql, bindings, options) ?? singleRows(this.#session.streamRows(sql, bindings, options))
+    const iterator = batches[Symbol.asyncIterator]()
     const watch = this.#watch(sql, options.signal)
     let finished = false
     try {
@@ -104,6 +111,10 @@ export class GuardedSession {
       })
     return new ReadWatch({ timeoutMs: seconds * 1000, stalled, lost: () => this.#lost, lostWaiters: this.#lostWaiters, signal })
   }
+}
+
+async function* singleRows(rows: AsyncIterable<SourceRow>): AsyncGenerator<readonly SourceRow[]> {
+  for await (const row of rows) yield [row]
 }
 
 /**

@@ -40,6 +40,11 @@ export interface SessionOptions {
 export interface DialectSession {
   /** Streams the rows of a query in bounded memory, with back-pressure. `sql` uses `?` placeholders. */
   streamRows(sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncIterable<SourceRow>
+  /**
+   * The same rows in the batches the driver hands over (a network read's worth, a stretch of a
+   * synchronous cursor), where the driver has them: one wait per batch instead of one per row.
+   */
+  streamRowBatches?(sql: string, bindings: readonly unknown[], options?: StreamOptions): AsyncIterable<readonly SourceRow[]>
   /** Runs a small query and returns all its rows (counts, previews). */
   queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]>
   /**

@@ -7,13 +7,14 @@ import { copyTextRows, type CopyColumnText } from '../../src/source/dialects/pos
 
 async function rowsOf(chunks: readonly Buffer[], columns: readonly CopyColumnText[]) {
   const rows = []
-  for await (const row of copyTextRows(
+  for await (const batch of copyTextRows(
     (async function* () {
       yield* chunks
     })(),
     columns,
   )) {
-    rows.push(row)
+    assert.ok(batch.length > 0, 'no empty batch')
+    rows.push(...batch)
   }
   return rows
 }

@@ -14,21 +14,24 @@ const UNESCAPED: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n',
 const ESCAPE = /\\(.)/gs
 
 /**
- * The rows of `COPY (query) TO STDOUT` in text format, from the raw bytes of the copy stream: one line
- * per row, tab between columns, `\N` for NULL, backslash escapes for backslash and control characters.
- * Chunks end anywhere (inside a line, inside a UTF-8 sequence); only the unfinished line is held.
+ * The rows of `COPY (query) TO STDOUT` in text format, from the raw bytes of the copy stream, in a batch
+ * per chunk: one line per row, tab between columns, `\N` for NULL, backslash escapes for backslash and
+ * control characters. Chunks end anywhere (inside a line, inside a UTF-8 sequence); only the unfinished
+ * line is held.
  */
-export async function* copyTextRows(chunks: AsyncIterable<Buffer>, columns: readonly CopyColumnText[]): AsyncGenerator<SourceRow> {
+export async function* copyTextRows(chunks: AsyncIterable<Buffer>, columns: readonly CopyColumnText[]): AsyncGenerator<SourceRow[]> {
   const decoder = new StringDecoder('utf8')
   let held = ''
   for await (const chunk of chunks) {
     const text = held + decoder.write(chunk)
+    const rows: SourceRow[] = []
     let start = 0
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      yield copyRow(text.slice(start, end), columns)
+      rows.push(copyRow(text.slice(start, end), columns))
       start = end + 1
     }
     held = text.slice(start)
+    if (rows.length > 0) yield rows
   }
   held += decoder.end()
   if (held !== '') throw new Error(`the COPY output ended inside a row (${held.length} characters after the last line end)`)

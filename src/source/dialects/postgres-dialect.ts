@@ -15,6 +15,7 @@ import { acquirePooled, destroyPooled, releasePooled, watchConnection, type Pool
 import { connectionNumber, connectionText, sslOption } from './connection-values.js'
 import { pgCopyStreams, pgDriver } from './database-drivers.js'
 import { copyTextRows, type CopyColumnText } from './postgres-copy-rows.js'
+import { eachRow } from '../each-row.js'
 
 // date, time, timestamp, timestamptz, timetz, interval: kept as the server's text, never a JS Date
 // shifted by the process time zone. numeric and int8 are text already (pg registers no parser).
@@ -146,19 +147,21 @@ export class PostgresDialect implements SourceDialect {
       }
       await releasePooled(knex, client)
     }
+    async function* streamRowBatches(sql: string, bindings: readonly unknown[], streamOptions: StreamOptions = {}): AsyncIterable<readonly SourceRow[]> {
+      // COPY takes no parameters: the values go into the text through knex's escaping of PostgreSQL
+      // literals (quotes doubled, E'' where a backslash is), inside the session's read-only transaction.
+      const text = inlineBindings(knex, sql, bindings)
+      const described = await client.query({ text: `SELECT * FROM (${text}) described LIMIT 0`, rowMode: 'array' })
+      const columns = described.fields.map((field) => copyColumnText(field.dataTypeID))
+      const stream = client.query(pgCopyStreams().to(`COPY (${text}) TO STDOUT`))
+      for await (const rows of copyTextRows(stream, columns)) {
+        streamOptions.signal?.throwIfAborted()
+        yield rows
+      }
+    }
     return {
-      async *streamRows(sql: string, bindings: readonly unknown[], streamOptions: StreamOptions = {}): AsyncIterable<SourceRow> {
-        // COPY takes no parameters: the values go into the text through knex's escaping of PostgreSQL
-        // literals (quotes doubled, E'' where a backslash is), inside the session's read-only transaction.
-        const text = inlineBindings(knex, sql, bindings)
-        const described = await client.query({ text: `SELECT * FROM (${text}) described LIMIT 0`, rowMode: 'array' })
-        const columns = described.fields.map((field) => copyColumnText(field.dataTypeID))
-        const stream = client.query(pgCopyStreams().to(`COPY (${text}) TO STDOUT`))
-        for await (const row of copyTextRows(stream, columns)) {
-          streamOptions.signal?.throwIfAborted()
-          yield row
-        }
-      },
+      streamRows: (sql, bindings, streamOptions) => eachRow(streamRowBatches(sql, bindings, streamOptions)),
+      streamRowBatches: (sql, bindings, streamOptions) => streamRowBatches(sql, bindings, streamOptions),
       async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
         const query = native(sql, bindings)
         const result = await client.query({ text: query.sql, values: query.bindings as unknown[], rowMode: 'array' })

@@ -3,6 +3,7 @@ import type { Knex } from 'knex'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { ConnectionValues, DialectSession, SessionOptions, SourceDialect, SourceFailure, SourceRow, StreamOptions } from '../source-dialect.js'
 import { acquirePooled, destroyPooled, releasePooled, type PooledConnection } from '../pooled-connection.js'
+import { eachRow } from '../each-row.js'
 import { toSourceText } from '../source-value.js'
 
 /**
@@ -106,10 +107,11 @@ export class SqliteDialect implements SourceDialect {
       await releasePooled(knex, db)
     }
     return {
-      streamRows: (sql, bindings, streamOptions) => iterateRows(db, sql, bindings, running, streamOptions),
+      streamRows: (sql, bindings, streamOptions) => eachRow(iterateRows(db, sql, bindings, running, streamOptions)),
+      streamRowBatches: (sql, bindings, streamOptions) => iterateRows(db, sql, bindings, running, streamOptions),
       async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
         const rows: SourceRow[] = []
-        for await (const row of iterateRows(db, sql, bindings, running)) rows.push(row)
+        for await (const batch of iterateRows(db, sql, bindings, running)) rows.push(...batch)
         return rows
       },
       // A local file has no connection to lose.
@@ -136,27 +138,38 @@ export class SqliteDialect implements SourceDialect {
 
 type SqliteConnection = BetterSqlite3.Database & PooledConnection
 
-/** better-sqlite3's iterate() is synchronous: rows come one at a time, with a pause for the event loop now and then. */
+/** Rows handed over per batch: the consumer's wait per batch, not per row. */
+const ROWS_PER_BATCH = 500
+/** Rows between pauses for the event loop: timers (the watchdog, progress) and I/O run meanwhile. */
+const ROWS_PER_PAUSE = 5000
+
+/** better-sqlite3's iterate() is synchronous: rows come in batches, with a pause for the event loop now and then. */
 async function* iterateRows(
   db: BetterSqlite3.Database,
   sql: string,
   bindings: readonly unknown[],
   running: Set<Iterator<unknown[]>>,
   options: StreamOptions = {},
-): AsyncIterable<SourceRow> {
+): AsyncIterable<SourceRow[]> {
   const statement = db.prepare(sql).raw(true).safeIntegers(true)
   const rows = statement.iterate(...(bindings as unknown[])) as IterableIterator<unknown[]>
   running.add(rows)
   try {
-    let sinceYield = 0
+    let batch: SourceRow[] = []
+    let sincePause = 0
     for (const row of rows) {
+      batch.push(toSourceRow(row))
+      if (batch.length < ROWS_PER_BATCH) continue
       options.signal?.throwIfAborted()
-      yield toSourceRow(row)
-      if (++sinceYield === 5000) {
-        sinceYield = 0
+      yield batch
+      batch = []
+      sincePause += ROWS_PER_BATCH
+      if (sincePause >= ROWS_PER_PAUSE) {
+        sincePause = 0
         await yieldToEventLoop()
       }
     }
+    if (batch.length > 0) yield batch
   } finally {
     running.delete(rows)
   }
