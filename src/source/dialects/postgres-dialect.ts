@@ -9,13 +9,13 @@ import type {
   SourceRow,
   StreamOptions,
 } from '../source-dialect.js'
+import { eachRow } from '../each-row.js'
 import { toSourceText } from '../source-value.js'
 import { socketFailureOf } from '../socket-failure.js'
 import { acquirePooled, destroyPooled, releasePooled, watchConnection, type PooledConnection } from '../pooled-connection.js'
 import { connectionNumber, connectionText, sslOption } from './connection-values.js'
 import { pgCopyStreams, pgDriver } from './database-drivers.js'
 import { copyTextRows, type CopyColumnText } from './postgres-copy-rows.js'
-import { eachRow } from '../each-row.js'
 
 // date, time, timestamp, timestamptz, timetz, interval: kept as the server's text, never a JS Date
 // shifted by the process time zone. numeric and int8 are text already (pg registers no parser).
@@ -161,7 +161,7 @@ export class PostgresDialect implements SourceDialect {
     }
     return {
       streamRows: (sql, bindings, streamOptions) => eachRow(streamRowBatches(sql, bindings, streamOptions)),
-      streamRowBatches: (sql, bindings, streamOptions) => streamRowBatches(sql, bindings, streamOptions),
+      streamRowBatches,
       async queryRows(sql: string, bindings: readonly unknown[]): Promise<SourceRow[]> {
         const query = native(sql, bindings)
         const result = await client.query({ text: query.sql, values: query.bindings as unknown[], rowMode: 'array' })
