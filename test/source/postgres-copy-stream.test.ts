@@ -63,6 +63,25 @@ describe('postgres: read queries streamed with COPY', { skip: skippedTargets().h
     await assert.rejects(streamed('SELECT CAST(? AS text)', ['a\u0000b']), /NUL/)
   })
 
+  it('an error the server raises in the middle of a COPY fails the read with SOURCE_QUERY_FAILED after the rows before it, and the next read works', async () => {
+    let seen = 0
+    await assert.rejects(
+      async () => {
+        for await (const _ of source.stream('SELECT 1 / (i - 50000) FROM generate_series(1, 100000) AS s(i)', [])) {
+          void _
+          seen++
+        }
+      },
+      (error: unknown) => {
+        assert.equal((error as { code?: unknown }).code, 'SOURCE_QUERY_FAILED')
+        assert.match((error as Error).message, /division by zero/)
+        return true
+      },
+    )
+    assert.ok(seen > 0 && seen < 50000, `${seen} rows before the error`)
+    assert.deepEqual(await streamed('SELECT 1', []), [['1']])
+  })
+
   it('a reader that stops after a few rows of a long COPY leaves no hung session: the next read gets its rows', async () => {
     const snapshot = await source.snapshot()
     let seen = 0
