@@ -42,14 +42,24 @@ export class GuardedSession {
   }
 
   stream(sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncIterable<SourceRow> {
+    // A dialect without batches streams its rows as before: no batch of one per row on the way.
+    if (!this.#session.streamRowBatches) return this.#guarded(() => this.#session.streamRows(sql, bindings, options), sql, options.signal)
     return eachRow(this.streamBatches(sql, bindings, options))
   }
 
   /** `stream` in the driver's batches (single rows where the dialect has none): one watchdog wait per batch. */
-  async *streamBatches(sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncGenerator<readonly SourceRow[]> {
-    const batches = this.#session.streamRowBatches?.(sql, bindings, options) ?? singleRows(this.#session.streamRows(sql, bindings, options))
-    const iterator = batches[Symbol.asyncIterator]()
-    const watch = this.#watch(sql, options.signal)
+  streamBatches(sql: string, bindings: readonly unknown[], options: StreamOptions = {}): AsyncIterable<readonly SourceRow[]> {
+    const batches = () => this.#session.streamRowBatches?.(sql, bindings, options) ?? singleRows(this.#session.streamRows(sql, bindings, options))
+    return this.#guarded(batches, sql, options.signal)
+  }
+
+  /**
+   * The items of a read, each wait watched (stall, lost connection, abort); a failed or abandoned read
+   * marks the connection dirty. The read starts at the first `next()`, as the dialects' own streams do.
+   */
+  async *#guarded<T>(read: () => AsyncIterable<T>, sql: string, signal: AbortSignal | undefined): AsyncGenerator<T> {
+    const iterator = read()[Symbol.asyncIterator]()
+    const watch = this.#watch(sql, signal)
     let finished = false
     try {
       for (;;) {
