@@ -15,18 +15,20 @@ import { bash, median, timedRun } from './timed-run.js'
 
 // The CLI of the same build as this file, and the demo mapping every bench mapping is made from.
 const BIN = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url))
+const FLOORS = fileURLToPath(new URL('./design-floors.js', import.meta.url))
 const DEMO_MAPPING = fileURLToPath(new URL('../../mappings/demo-sqlite.yaml', import.meta.url))
 /** zlib's default, which the writer uses too; the baseline's gzip gets the same. */
 const GZIP_LEVEL = 6
 
 const args = yargs(hideBin(process.argv))
   .scriptName('npm run bench --')
-  .usage('$0 [--rows N] [--repeat K] [--databases sqlite,postgres] [--parallel N]\n\nTimes a full historical extract against the database exporting the same query into gzip itself.')
+  .usage('$0 [--rows N] [--repeat K] [--databases sqlite,postgres] [--parallel N] [--floors]\n\nTimes a full historical extract against the database exporting the same query into gzip itself.')
   .option('rows', { type: 'number', default: 2_000_000, describe: 'Reads (bill segments) to generate' })
   .option('repeat', { type: 'number', default: 3, describe: 'Runs of each measurement; the median is reported' })
   .option('databases', { type: 'string', default: BENCH_DATABASES.join(','), describe: `Comma-separated, of ${BENCH_DATABASES.join(', ')}` })
   .option('tmp', { type: 'string', default: tmpdir(), describe: 'Folder for the data, the files and the sort runs' })
   .option('parallel', { type: 'number', default: 0, describe: 'Also time the extract in 2N chunks, N at once (extract --parallel N); 0 = skip' })
+  .option('floors', { type: 'boolean', default: false, describe: "Also time, on each database's first run, the parts no per-row speed-up removes: the database's first row, validate without rules, the ledger's writes" })
   .strict()
   .parseSync()
 
@@ -40,6 +42,17 @@ interface DatabaseResult {
   readonly gunzip: number
   /** The extract in chunks, `--parallel` at once (median seconds, peak RSS), when asked for. */
   readonly parallel: { readonly seconds: number; readonly rssMb: number } | undefined
+  /** The parts of the first run no per-row speed-up removes (seconds), when asked for. */
+  readonly floors: Floors | undefined
+}
+
+interface Floors {
+  /** Until the database's own export writes its first byte. */
+  readonly firstRow: number
+  /** `validate` of the file with no rules, start-up included. */
+  readonly linesWithoutRules: number
+  /** Recording the run's reads in a new state, as the extract's delivery ledger does. */
+  readonly ledger: number
 }
 
 const log = (line: string) => console.log(line)
@@ -76,6 +89,7 @@ function benchDatabase(database: BenchDatabase): DatabaseResult {
   const exportSql = exportQuery(writeMapping(database, join(dir, 'probe')))
   const runs = { extract: [] as number[], baseline: [] as number[], rss: [] as number[], validate: [] as number[], gunzip: [] as number[], parallel: [] as number[], parallelRss: [] as number[] }
   let reads = 0
+  let floors: Floors | undefined
   // Interleaved, so a change in the machine's load touches both sides of each ratio alike.
   for (let run = 1; run <= args.repeat; run++) {
     const runDir = join(dir, `run-${run}`)
@@ -94,6 +108,16 @@ function benchDatabase(database: BenchDatabase): DatabaseResult {
     const file = summary.files[0]!.path
     const validate = timedRun([process.execPath, BIN, 'validate', file, '--mapping', mappingFile], runDir)
     const gunzip = timedRun(bash(`gzip -dc ${shellQuote(file)} > /dev/null`), runDir)
+    if (args.floors && run === 1) {
+      floors = {
+        firstRow: Number(timedRun([process.execPath, FLOORS, 'first-row', '--', ...bash(database.exportCommand(exportSql))], runDir).stdout),
+        linesWithoutRules: timedRun([process.execPath, FLOORS, 'lines', file], runDir).seconds,
+        ledger: Number(timedRun([process.execPath, FLOORS, 'ledger', join(runDir, 'state')], runDir, { ...process.env, TMPDIR: runDir }).stdout),
+      }
+      log(
+        `${database.name} run 1 floors: the database's first row after ${floors.firstRow.toFixed(1)} s, validate without rules ${floors.linesWithoutRules.toFixed(2)} s (gunzip ${gunzip.seconds.toFixed(2)} s), the ledger's writes of ${reads} reads ${floors.ledger.toFixed(1)} s`,
+      )
+    }
     if (args.parallel > 0) {
       // 2N chunks, so each of the N at once has a second to go on with.
       const perChunk = Math.max(1, Math.round(servicePointsIn(file) / (2 * args.parallel)))
@@ -127,6 +151,7 @@ function benchDatabase(database: BenchDatabase): DatabaseResult {
     validate: median(runs.validate),
     gunzip: median(runs.gunzip),
     parallel: runs.parallel.length > 0 ? { seconds: median(runs.parallel), rssMb: Math.max(...runs.parallelRss) } : undefined,
+    floors,
   }
   const rate = (seconds: number) => `${Math.round(reads / seconds).toLocaleString('en-US')} reads/s`
   log(`${database.name}: ${reads} reads, medians of ${args.repeat}:`)
@@ -135,6 +160,14 @@ function benchDatabase(database: BenchDatabase): DatabaseResult {
   log(`  validate  ${result.validate.toFixed(1)} s  ${rate(result.validate)}  (gzip -dc: ${result.gunzip.toFixed(2)} s)`)
   if (result.parallel) {
     log(`  parallel  ${result.parallel.seconds.toFixed(1)} s  ${rate(result.parallel.seconds)}  peak RSS ${result.parallel.rssMb.toFixed(0)} MB  extract --parallel ${args.parallel}/baseline ${(result.parallel.seconds / result.baseline).toFixed(2)}`)
+  }
+  if (floors) {
+    // The extract waits for the first row, records every read in the ledger and validates its file before
+    // it ends, each on its one thread: together a lower bound however fast the per-row work gets.
+    const bound = floors.firstRow + floors.ledger + result.validate
+    log(
+      `  floors    first row + ledger + validate ${bound.toFixed(1)} s = ${(bound / result.baseline).toFixed(2)} × baseline; validate without rules ${(floors.linesWithoutRules / result.gunzip).toFixed(2)} × gunzip`,
+    )
   }
   log(`  ratios    extract/baseline ${(result.extract / result.baseline).toFixed(2)}  validate/gunzip ${(result.validate / result.gunzip).toFixed(2)}`)
   return result

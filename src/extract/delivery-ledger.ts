@@ -6,7 +6,7 @@ import type { LayoutFile } from './write-layout-files.js'
 
 const BATCH = 5000
 // Reads go to the state in bigger transactions: each commit of the state is synced to disk.
-const READ_BATCH = 20_000
+export const READ_BATCH = 20_000
 
 /**
  * What stands before the part number of a chunk's reads until they are named (`#3.0`, `#3.1`, … for
