@@ -3,7 +3,8 @@ import { emptyCounts } from '../extract/extract-counts.js'
 import { mapReads } from '../extract/map-reads.js'
 import { outputColumns } from '../extract/output-row.js'
 import { buildReadQuery, type ReadFilter } from '../extract/read-query.js'
-import { compareReadRecords, toReadRecord, type ReadRecord } from '../extract/read-record.js'
+import { compareReadRecords, toReadRecord } from '../extract/read-record.js'
+import { eachRow, inBatches } from '../platform/row-batches.js'
 import type { Source } from '../source/create-source.js'
 import { finding, type Finding } from './check-finding.js'
 
@@ -38,7 +39,7 @@ export async function previewRows(mapping: Mapping, source: Source, filter: Read
   const lines: string[] = []
   const problems: string[] = []
   const width = Math.max(...columns.map((name) => name.length))
-  for await (const item of mapReads(fromArray(records), { mapping, fields: query.fields, columns, asOf, counts, onFanOut: (key, what) => fanOuts.push(`read ${key}: ${what}`) })) {
+  for await (const item of eachRow(mapReads(inBatches(records), { mapping, fields: query.fields, columns, asOf, counts, onFanOut: (key, what) => fanOuts.push(`read ${key}: ${what}`) }))) {
     if (item.kind === 'row') {
       lines.push(`read ${item.row.readKey}:`, ...columns.map((name, i) => `  ${name.padEnd(width)}  ${item.row.values[i]}`))
     } else if (item.kind === 'rejected') {
@@ -56,8 +57,4 @@ export async function previewRows(mapping: Mapping, source: Source, filter: Read
   if (problems.length) findings.push(finding('warning', 'preview', `${problems.length} of ${counts.reads} previewed reads would be rejected: ${problems.join('; ')}`))
   if (findings.length === 0) findings.push(finding('ok', 'preview', `${counts.reads} read${counts.reads === 1 ? "" : "s"} mapped without a problem`))
   return { lines, findings }
-}
-
-async function* fromArray(records: readonly ReadRecord[]): AsyncGenerator<ReadRecord> {
-  yield* records
 }

@@ -1,4 +1,5 @@
 import type { Mapping } from '../config/mapping.js'
+import type { Batches } from '../platform/row-batches.js'
 import type { DeliveredRead, StateStore } from '../state/state-store.js'
 import type { OutputRow } from './output-row.js'
 import type { RowHashes } from './row-hashes.js'
@@ -71,13 +72,15 @@ export class DeliveryLedger {
     this.#partName = `${placeholder}0`
   }
 
-  /** Passes rows through unchanged, noting each one. */
-  async *track(rows: AsyncIterable<OutputRow>): AsyncGenerator<OutputRow> {
-    for await (const row of rows) {
-      this.#noteEntity(row)
-      if (row.part !== 'customer') this.#noteRead(row)
-      if (this.#entities.size >= BATCH) this.#flushEntities()
-      yield row
+  /** Passes the batches of rows through unchanged, noting each row. */
+  async *track(rows: Batches<OutputRow>): AsyncGenerator<readonly OutputRow[]> {
+    for await (const batch of rows) {
+      for (const row of batch) {
+        this.#noteEntity(row)
+        if (row.part !== 'customer') this.#noteRead(row)
+        if (this.#entities.size >= BATCH) this.#flushEntities()
+      }
+      yield batch
     }
     this.#holdEntity()
     this.#flushEntities()

@@ -1,4 +1,5 @@
 import type { ColumnRule, Mapping } from '../config/mapping.js'
+import type { Batches } from '../platform/row-batches.js'
 import { cleanRecord } from '../writer/clean-record.js'
 import { aggregateUsage } from './aggregate-usage.js'
 import type { ExtractCounts } from './extract-counts.js'
@@ -25,20 +26,25 @@ export interface MapReadsOptions {
 
 /**
  * Groups the sorted records of one read key (its usage quantities), checks that they agree on every
- * mapped column (otherwise a join fans out), adds up the usage and maps every column.
+ * mapped column (otherwise a join fans out), adds up the usage and maps every column. A batch of records
+ * becomes the batch of the reads it finished (a read's records may span batches).
  */
-export async function* mapReads(records: AsyncIterable<ReadRecord>, options: MapReadsOptions): AsyncGenerator<MappedRead> {
+export async function* mapReads(records: Batches<ReadRecord>, options: MapReadsOptions): AsyncGenerator<MappedRead[]> {
   const plan = planColumns(options)
   let group: ReadRecord[] = []
-  for await (const record of records) {
-    options.counts.sourceRows++
-    if (group.length > 0 && group[0]![4] !== record[4]) {
-      yield mapGroup(group, options, plan)
-      group = []
+  for await (const batch of records) {
+    const mapped: MappedRead[] = []
+    for (const record of batch) {
+      options.counts.sourceRows++
+      if (group.length > 0 && group[0]![4] !== record[4]) {
+        mapped.push(mapGroup(group, options, plan))
+        group = []
+      }
+      group.push(record)
     }
-    group.push(record)
+    if (mapped.length > 0) yield mapped
   }
-  if (group.length > 0) yield mapGroup(group, options, plan)
+  if (group.length > 0) yield [mapGroup(group, options, plan)]
 }
 
 /** How each output column gets its value, worked out once per run instead of once per read. */

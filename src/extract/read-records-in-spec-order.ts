@@ -1,4 +1,5 @@
 import type { Mapping } from '../config/mapping.js'
+import { inBatches, type Batches } from '../platform/row-batches.js'
 import type { SourceReader } from '../source/create-source.js'
 import type { SourceDialect } from '../source/source-dialect.js'
 import { sortRecords } from '../writer/sort-records.js'
@@ -44,23 +45,25 @@ export class DatabaseOrderMismatch extends Error {
  * boundary is checked, so a database order that differs from the extract's fails loudly with
  * {@link DatabaseOrderMismatch} instead of writing a misordered file. Several filters (a sample's premise
  * lists) are ordered separately by the database, so they are sorted on disk; so is a mapping whose
- * service point is not a SQL column.
+ * service point is not a SQL column. In batches (see {@link Batches}).
  */
 export function readRecordsInSpecOrder(
   source: SourceReader,
   mapping: Mapping,
   filters: readonly ReadFilter[],
   options: ReadRecordsInSpecOrderOptions,
-): AsyncIterable<ReadRecord> {
+): Batches<ReadRecord> {
   if (options.sortIn === 'database' && filters.length === 1 && databaseOrderKey(mapping) !== undefined) {
     return inDatabaseOrder(source, mapping, filters[0]!, options.signal)
   }
-  return sortRecords(streamReadRecords(source, mapping, filters, options.signal), {
-    compare: compareReadRecords,
-    tmpDir: options.tmpDir,
-    signal: options.signal,
-    ...readRecordSpillCodec,
-  })
+  return inBatches(
+    sortRecords(streamReadRecords(source, mapping, filters, options.signal), {
+      compare: compareReadRecords,
+      tmpDir: options.tmpDir,
+      signal: options.signal,
+      ...readRecordSpillCodec,
+    }),
+  )
 }
 
 /** The service point's SQL when the database can order by it (it is a SQL column), else undefined. */
@@ -94,12 +97,13 @@ export function describeSortPlace(sortedBy: SortPlace): string {
     : 'sorted on disk by the extract (source.sort: disk, or service_point_id is not a SQL column)'
 }
 
-async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: ReadFilter, signal?: AbortSignal): AsyncGenerator<ReadRecord> {
+/** In the driver's batches: each batch hands on the groups of service point and date that it finished. */
+async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: ReadFilter, signal?: AbortSignal): AsyncGenerator<ReadRecord[]> {
   const query = specOrderReadQuery(source.dialect, mapping, filter, 'database')
   let group: ReadRecord[] = []
   let rowNumber = 0
-  // In the driver's batches: one wait per batch, not per row, on the way in.
   for await (const rows of source.streamBatches(query.sql, query.bindings, { signal })) {
+    const finished: ReadRecord[] = []
     for (const row of rows) {
       rowNumber++
       const record = toReadRecord(row, query.fields, mapping)
@@ -110,9 +114,7 @@ async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: 
           throw new DatabaseOrderMismatch(rowNumber, `service point "${record[0]}" read on ${record[1] || 'no date'} came after "${first[0]}" on ${first[1] || 'no date'}`)
         }
         if (group.length > 1) group.sort(compareReadRecords)
-        // A loop, not `yield*`: delegating to an array from an async generator wraps it in an async
-        // iterator, a second promise per record.
-        for (const grouped of group) yield grouped
+        for (const grouped of group) finished.push(grouped)
         group = []
       }
       group.push(record)
@@ -120,9 +122,10 @@ async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: 
         throw new DatabaseOrderMismatch(rowNumber, `more than ${MOST_ROWS_PER_SERVICE_POINT_AND_DATE} rows of service point "${record[0]}" on ${record[1] || 'no date'}`)
       }
     }
+    if (finished.length > 0) yield finished
   }
   if (group.length > 1) group.sort(compareReadRecords)
-  yield* group
+  if (group.length > 0) yield group
 }
 
 async function* streamReadRecords(source: SourceReader, mapping: Mapping, filters: readonly ReadFilter[], signal?: AbortSignal): AsyncGenerator<ReadRecord> {

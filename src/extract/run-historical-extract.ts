@@ -3,6 +3,7 @@ import type { Mapping } from '../config/mapping.js'
 import type { SecretSources } from '../config/resolve-secrets.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
 import { keepHeapNearLive } from '../platform/keep-heap-near-live.js'
+import type { Batches } from '../platform/row-batches.js'
 import type { Source } from '../source/create-source.js'
 import { mappingKeyOf } from '../state/mapping-key.js'
 import type { NewRun, StateStore } from '../state/state-store.js'
@@ -132,31 +133,37 @@ function readFilters(window: HistoricalWindow, premises: readonly string[] | und
   return filters.length ? filters : [{ ...base, premises: [''] }]
 }
 
-export async function* writeRejects(mapped: AsyncIterable<MappedRead>, rejects: RejectsFile, counts: ExtractCounts): AsyncGenerator<OutputRow> {
-  for await (const item of mapped) {
-    if (item.kind === 'row') yield item.row
-    else if (item.kind === 'rejected') {
-      counts.rejected++
-      await rejects.add(item.rejected)
+export async function* writeRejects(mapped: Batches<MappedRead>, rejects: RejectsFile, counts: ExtractCounts): AsyncGenerator<OutputRow[]> {
+  for await (const batch of mapped) {
+    const rows: OutputRow[] = []
+    for (const item of batch) {
+      if (item.kind === 'row') rows.push(item.row)
+      else if (item.kind === 'rejected') {
+        counts.rejected++
+        await rejects.add(item.rejected)
+      }
     }
+    if (rows.length > 0) yield rows
   }
 }
 
 /** Rows between two looks at the heap. */
 const ROWS_PER_HEAP_CHECK = 5000
 
-export async function* progress(rows: AsyncIterable<OutputRow>, counts: ExtractCounts, log: (line: string) => void): AsyncGenerator<OutputRow> {
+export async function* progress(rows: Batches<OutputRow>, counts: ExtractCounts, log: (line: string) => void): AsyncGenerator<readonly OutputRow[]> {
   let lastReport = Date.now()
-  for await (const row of rows) {
-    counts.written++
-    if (row.cleaned) counts.cleaned++
-    // Memory stays flat however many rows stream through (see keepHeapNearLive).
-    if (counts.written % ROWS_PER_HEAP_CHECK === 0) keepHeapNearLive()
+  for await (const batch of rows) {
+    for (const row of batch) {
+      counts.written++
+      if (row.cleaned) counts.cleaned++
+      // Memory stays flat however many rows stream through (see keepHeapNearLive).
+      if (counts.written % ROWS_PER_HEAP_CHECK === 0) keepHeapNearLive()
+    }
     if (Date.now() - lastReport >= 10_000) {
       lastReport = Date.now()
       log(`… ${counts.written} rows written (${counts.rejected} rejected)`)
     }
-    yield row
+    yield batch
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import { inBatches, type Batches } from '../platform/row-batches.js'
 import type { Source, SourceReader, SourceSnapshot } from '../source/create-source.js'
 import { mappingKeyOf } from '../state/mapping-key.js'
 import { StateStore, type RunWindow } from '../state/state-store.js'
@@ -84,12 +85,14 @@ export async function runIncrementalExtract(options: IncrementalExtractOptions):
     const nextTimestamp = () => (lastStamp = nextFileTimestamp(now(), mapping.timezone, lastStamp))
     const continuity = new AcceptedContinuity((sp) => state.acceptedPeriods(mappingKey, sp, window.baselineBefore))
 
-    const records = sortRecords(streamReadRecords(source, mapping, filters, counts, options.signal), {
-      compare: compareReadRecords,
-      tmpDir: options.tmpDir,
-      signal: options.signal,
-      ...readRecordSpillCodec,
-    })
+    const records = inBatches(
+      sortRecords(streamReadRecords(source, mapping, filters, counts, options.signal), {
+        compare: compareReadRecords,
+        tmpDir: options.tmpDir,
+        signal: options.signal,
+        ...readRecordSpillCodec,
+      }),
+    )
     const mapped = mapReads(records, {
       mapping,
       fields: buildReadQuery(mapping, source.dialect, filters[0] ?? { from: window.historyFrom, toExclusive: window.historyFrom }).fields,
@@ -235,26 +238,29 @@ async function* streamReadRecords(
   }
 }
 
-async function* checkContinuity(rows: AsyncIterable<OutputRow>, continuity: AcceptedContinuity): AsyncGenerator<OutputRow> {
+async function* checkContinuity(rows: Batches<OutputRow>, continuity: AcceptedContinuity): AsyncGenerator<readonly OutputRow[]> {
   let servicePoint: string | undefined
   let reads: { dateTo: string; duration: number; accountId: string }[] = []
-  for await (const row of rows) {
-    if (row.servicePointId !== servicePoint) {
-      if (servicePoint !== undefined) continuity.check(servicePoint, reads)
-      servicePoint = row.servicePointId
-      reads = []
+  for await (const batch of rows) {
+    for (const row of batch) {
+      if (row.servicePointId !== servicePoint) {
+        if (servicePoint !== undefined) continuity.check(servicePoint, reads)
+        servicePoint = row.servicePointId
+        reads = []
+      }
+      if (row.part !== 'customer') reads.push({ dateTo: row.dateTo, duration: Number(row.duration), accountId: row.accountId })
     }
-    if (row.part !== 'customer') reads.push({ dateTo: row.dateTo, duration: Number(row.duration), accountId: row.accountId })
-    yield row
+    yield batch
   }
   if (servicePoint !== undefined) continuity.check(servicePoint, reads)
 }
 
-async function writeUnlessEmpty(rows: AsyncIterable<OutputRow>, mapping: Mapping, options: Parameters<typeof writeLayoutFiles>[1]): Promise<LayoutFile[]> {
+async function writeUnlessEmpty(rows: Batches<OutputRow>, mapping: Mapping, options: Parameters<typeof writeLayoutFiles>[1]): Promise<LayoutFile[]> {
   const iterator = rows[Symbol.asyncIterator]()
-  const first = await iterator.next()
+  let first = await iterator.next()
+  while (!first.done && first.value.length === 0) first = await iterator.next()
   if (first.done && mapping.incremental.emptyIncremental === 'skip') return []
-  async function* all(): AsyncGenerator<OutputRow> {
+  async function* all(): AsyncGenerator<readonly OutputRow[]> {
     if (first.done) return
     yield first.value
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value

@@ -1,3 +1,4 @@
+import type { Batches } from '../platform/row-batches.js'
 import type { Layout } from '../spec/file-layout.js'
 import type { StateStore } from '../state/state-store.js'
 import type { ExtractCounts } from './extract-counts.js'
@@ -24,19 +25,24 @@ export interface SelectChangesOptions {
  *   account): in `single`, its latest read re-sent with the new attributes; in `split`, its customer row.
  * A read is only ever placed under the account that billed it: rows are never moved between accounts.
  */
-export async function* selectChanges(rows: AsyncIterable<OutputRow>, options: SelectChangesOptions): AsyncGenerator<OutputRow> {
+export async function* selectChanges(rows: Batches<OutputRow>, options: SelectChangesOptions): AsyncGenerator<OutputRow[]> {
   let group: OutputRow[] = []
-  for await (const row of rows) {
-    if (group.length > 0 && group[0]!.servicePointId !== row.servicePointId) {
-      yield* selectInServicePoint(group, options)
-      group = []
+  for await (const batch of rows) {
+    const selected: OutputRow[] = []
+    for (const row of batch) {
+      if (group.length > 0 && group[0]!.servicePointId !== row.servicePointId) {
+        selectInServicePoint(group, options, selected)
+        group = []
+      }
+      group.push(row)
     }
-    group.push(row)
+    if (selected.length > 0) yield selected
   }
-  if (group.length > 0) yield* selectInServicePoint(group, options)
+  if (group.length > 0) yield selectInServicePoint(group, options, [])
 }
 
-function selectInServicePoint(group: readonly OutputRow[], options: SelectChangesOptions): OutputRow[] {
+/** Adds what the service point's rows send to `out`, and returns it. */
+function selectInServicePoint(group: readonly OutputRow[], options: SelectChangesOptions, out: OutputRow[]): OutputRow[] {
   const { state, mappingKey, before, hashes } = options
   const lastOfAccount = new Map<string, number>()
   group.forEach((row, index) => lastOfAccount.set(row.accountId, index))
@@ -45,7 +51,6 @@ function selectInServicePoint(group: readonly OutputRow[], options: SelectChange
     const row = group[index]!
     if (hashes.entity(row) !== state.acceptedEntityHash(mappingKey, hashes.entityKey(row), before)) changedAccounts.add(account)
   }
-  const out: OutputRow[] = []
   group.forEach((row, index) => {
     const newRead =
       options.sendAll || (row.inWindow !== false && hashes.read(row) !== state.acceptedReadHash(mappingKey, row.readKey, before))

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { once } from 'node:events'
 import type { Mapping } from '../config/mapping.js'
+import { inBatches, type Batches } from '../platform/row-batches.js'
 import type { FileSpec } from '../spec/file-layout.js'
 import { buildFileName, type PopulationToken } from '../writer/file-name.js'
 import { sortRecords } from '../writer/sort-records.js'
@@ -33,14 +34,14 @@ export interface WriteLayoutOptions {
  * customer file (its stamp taken first, so it loads first) with one row per service point and account,
  * ordered by service point, then account active date, carrying the attributes of the account's latest read.
  */
-export async function writeLayoutFiles(rows: AsyncIterable<OutputRow>, options: WriteLayoutOptions): Promise<LayoutFile[]> {
+export async function writeLayoutFiles(rows: Batches<OutputRow>, options: WriteLayoutOptions): Promise<LayoutFile[]> {
   const { mapping } = options
   if (mapping.layout === 'single') return writeParts(rows, specOf(mapping, 'full'), options)
   const customerStamp = await options.nextTimestamp()
   const spill = await CustomerSpill.create(options)
   try {
     const usage = await writeParts(spill.collect(rows), specOf(mapping, 'usage'), options)
-    const customer = await writeOne(spill.sorted(), specOf(mapping, 'customer'), customerStamp, options)
+    const customer = await writeOne(inBatches(spill.sorted()), specOf(mapping, 'customer'), customerStamp, options)
     return [customer, ...usage]
   } finally {
     await spill.dispose()
@@ -56,14 +57,18 @@ function projection(spec: FileSpec, columns: readonly string[]): number[] {
   return spec.columns.map((column) => columns.indexOf(column.name))
 }
 
-async function writeParts(rows: AsyncIterable<OutputRow>, spec: FileSpec, options: WriteLayoutOptions): Promise<LayoutFile[]> {
+async function writeParts(rows: Batches<OutputRow>, spec: FileSpec, options: WriteLayoutOptions): Promise<LayoutFile[]> {
   const limit = options.mapping.output.maxRowsPerFile
   const iterator = rows[Symbol.asyncIterator]()
-  let next = await iterator.next()
+  // The rows not written yet: the rest of the current batch, from `at`.
+  let batch: readonly OutputRow[] = []
+  let at = 0
+  let done = false
   const files: LayoutFile[] = []
   const pick = projection(spec, options.columns)
   try {
-    while (!next.done || files.length === 0) {
+    await fill()
+    while (!done || files.length === 0) {
       files.push(await writeOne(part(), spec, await options.nextTimestamp(), options))
     }
   } catch (error) {
@@ -73,22 +78,40 @@ async function writeParts(rows: AsyncIterable<OutputRow>, spec: FileSpec, option
   }
   return files
 
-  /** The rows of one file: up to `max_rows_per_file`, then on to the end of the service point. */
-  async function* part(): AsyncGenerator<readonly string[]> {
+  /** Moves on to the next batch that holds rows, or sets `done`. */
+  async function fill(): Promise<void> {
+    while (!done && at >= batch.length) {
+      const next = await iterator.next()
+      if (next.done) done = true
+      else {
+        batch = next.value
+        at = 0
+      }
+    }
+  }
+
+  /** The records of one file: up to `max_rows_per_file`, then on to the end of the service point. */
+  async function* part(): AsyncGenerator<(readonly string[])[]> {
     let count = 0
     let lastServicePoint: string | undefined
-    while (!next.done) {
-      const row = next.value
-      if (limit > 0 && count >= limit && row.servicePointId !== lastServicePoint) return
-      yield pick.map((index) => row.values[index]!)
-      count++
-      lastServicePoint = row.servicePointId
-      next = await iterator.next()
+    while (!done) {
+      const records: (readonly string[])[] = []
+      for (; at < batch.length; at++) {
+        const row = batch[at]!
+        if (limit > 0 && count >= limit && row.servicePointId !== lastServicePoint) break
+        records.push(pick.map((index) => row.values[index]!))
+        count++
+        lastServicePoint = row.servicePointId
+      }
+      if (records.length > 0) yield records
+      // Stopped inside the batch: the next row starts the next file.
+      if (at < batch.length) return
+      await fill()
     }
   }
 }
 
-async function writeOne(records: AsyncIterable<readonly string[]>, spec: FileSpec, timestamp: string, options: WriteLayoutOptions): Promise<LayoutFile> {
+async function writeOne(records: Batches<readonly string[]>, spec: FileSpec, timestamp: string, options: WriteLayoutOptions): Promise<LayoutFile> {
   const { mapping } = options
   const fileName = buildFileName({
     utility: mapping.utility,
@@ -124,20 +147,24 @@ class CustomerSpill {
   }
 
   /** Passes rows through, keeping the last customer record of each run of rows with one service point and account. */
-  async *collect(rows: AsyncIterable<OutputRow>): AsyncGenerator<OutputRow> {
+  async *collect(rows: Batches<OutputRow>): AsyncGenerator<OutputRow[]> {
     const out = createWriteStream(this.#path, { mode: 0o600 })
     let held: { key: string; record: string[] } | undefined
     const flush = async () => {
       if (held && !out.write(`${JSON.stringify(held.record)}\n`)) await once(out, 'drain')
     }
     try {
-      for await (const row of rows) {
-        if (row.part !== 'usage') {
-          const key = `${row.servicePointId}\u0000${row.accountId}`
-          if (held && held.key !== key) await flush()
-          held = { key, record: this.#pick.map((index) => row.values[index]!) }
+      for await (const batch of rows) {
+        const usage: OutputRow[] = []
+        for (const row of batch) {
+          if (row.part !== 'usage') {
+            const key = `${row.servicePointId}\u0000${row.accountId}`
+            if (held && held.key !== key) await flush()
+            held = { key, record: this.#pick.map((index) => row.values[index]!) }
+          }
+          if (row.part !== 'customer') usage.push(row)
         }
-        if (row.part !== 'customer') yield row
+        if (usage.length > 0) yield usage
       }
       await flush()
     } finally {

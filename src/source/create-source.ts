@@ -8,7 +8,7 @@ import { MysqlDialect } from './dialects/mysql-dialect.js'
 import { OracleDialect } from './dialects/oracle-dialect.js'
 import { PostgresDialect } from './dialects/postgres-dialect.js'
 import { SqliteDialect } from './dialects/sqlite-dialect.js'
-import { eachRow } from './each-row.js'
+import { eachRow } from '../platform/row-batches.js'
 import { GuardedSession } from './guarded-session.js'
 import type { SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
 

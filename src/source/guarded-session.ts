@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import type { Mapping } from '../config/mapping.js'
 import { ToolkitError } from '../errors/toolkit-error.js'
 import type { DialectSession, SessionOptions, SourceDialect, SourceRow, StreamOptions } from './source-dialect.js'
-import { eachRow } from './each-row.js'
+import { eachRow } from '../platform/row-batches.js'
 import { sourceError } from './source-error.js'
 
 /**

@@ -8,9 +8,9 @@ const FORBIDDEN = /[\t\r\n\0]/
 const BATCH_CHARS = 16 * 1024
 
 /**
- * The byte stage that turns records into a Legacy Billing TSV: header line first, then each record joined
- * by TAB, every line ending in LF (the last one too), UTF-8 without BOM, and no quoting or escaping at all.
- * `rows` counts the data rows written (header excluded).
+ * The byte stage that turns batches of records (each write an array of them) into a Legacy Billing TSV:
+ * header line first, then each record joined by TAB, every line ending in LF (the last one too), UTF-8
+ * without BOM, and no quoting or escaping at all. `rows` counts the data rows written (header excluded).
  */
 export interface TsvEncoder extends Transform {
   readonly rows: number
@@ -67,16 +67,18 @@ class TsvEncodeStream extends Transform implements TsvEncoder {
     return this.#rows
   }
 
-  override _transform(values: readonly string[], _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(records: readonly (readonly string[])[], _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
-      // Row numbers count the header as line 1, like a validator would report them.
-      this.#batch += encodeTsvLine(values, this.#spec, this.#rows + 2)
+      for (const values of records) {
+        // Row numbers count the header as line 1, like a validator would report them.
+        this.#batch += encodeTsvLine(values, this.#spec, this.#rows + 2)
+        this.#rows++
+        if (this.#batch.length >= BATCH_CHARS) this.#pushBatch()
+      }
     } catch (error) {
       callback(error as Error)
       return
     }
-    this.#rows++
-    if (this.#batch.length >= BATCH_CHARS) this.#pushBatch()
     callback()
   }
 

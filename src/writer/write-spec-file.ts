@@ -4,6 +4,7 @@ import { access, open, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { ToolkitError } from '../errors/toolkit-error.js'
+import type { Batches } from '../platform/row-batches.js'
 import { findNameIgnoringCase } from '../platform/find-name-ignoring-case.js'
 import { renameWithRetry } from '../platform/rename-with-retry.js'
 import { restrictToOwner } from '../platform/restrict-to-owner.js'
@@ -36,7 +37,7 @@ export interface WrittenSpecFile {
 }
 
 /**
- * Streams records into a compressed Legacy Billing file. Memory does not depend on the row count.
+ * Streams records, in batches, into a compressed Legacy Billing file. Memory does not depend on the row count.
  *
  * The bytes go to `.part-<final name>-<pid>-<random>` in the same folder (never a name starting with
  * `opwr_`, which an upload job or the Delivery Team could pick up), are fsynced, and only then renamed to
@@ -44,7 +45,7 @@ export interface WrittenSpecFile {
  * A final name that already exists is refused rather than replaced: it may already have been delivered.
  */
 export async function writeSpecFile(
-  records: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
+  records: Batches<readonly string[]> | Iterable<readonly (readonly string[])[]>,
   options: WriteSpecFileOptions,
 ): Promise<WrittenSpecFile> {
   const { spec, dir, fileName, compression, signal } = options

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { loadMapping } from '../../src/config/load-mapping.js'
 import { rowHashes } from '../../src/extract/row-hashes.js'
 import type { Mapping } from '../../src/config/mapping.js'
+import { inBatches } from '../../src/platform/row-batches.js'
 import { DeliveryLedger } from '../../src/extract/delivery-ledger.js'
 import type { OutputRow } from '../../src/extract/output-row.js'
 import type { RowHashes } from '../../src/extract/row-hashes.js'
@@ -37,11 +38,9 @@ async function record(rows: readonly OutputRow[], maxRowsPerFile = 0) {
   try {
     const state = StateStore.open(dir)
     const ledger = new DeliveryLedger(state, 1, { output: { maxRowsPerFile } } as Mapping, hashes)
-    async function* source() {
-      yield* rows
-    }
     const passed: OutputRow[] = []
-    for await (const item of ledger.track(source())) passed.push(item)
+    // Batches of two: an entity's rows and a file's lines run across batch boundaries.
+    for await (const batch of ledger.track(inBatches(rows, 2))) passed.push(...batch)
     ledger.finish([{ fileName: 'first.gz', fileType: 'full' } as LayoutFile, { fileName: 'second.gz', fileType: 'full' } as LayoutFile])
     state.close()
     const db = new Database(stateFilePath(dir), { readonly: true })

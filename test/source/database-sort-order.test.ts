@@ -67,7 +67,7 @@ describe(`reads ordered by the database match the sort on disk (${targets.join('
     const source = createSource(mapping, { env: {} })
     try {
       const records: ReadRecord[] = []
-      for await (const record of readRecordsInSpecOrder(source, mapping, [filter], { sortIn, tmpDir: dir })) records.push(record)
+      for await (const batch of readRecordsInSpecOrder(source, mapping, [filter], { sortIn, tmpDir: dir })) records.push(...batch)
       return records
     } finally {
       await source.close()

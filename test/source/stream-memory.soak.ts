@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import { loadMapping } from '../../src/config/load-mapping.js'
 import { fileSpecsOf } from '../../src/spec/file-layout.js'
 import { createSource } from '../../src/source/create-source.js'
+import { inBatches } from '../../src/platform/row-batches.js'
 import { writeSpecFile } from '../../src/writer/write-spec-file.js'
 import { retarget } from './extract-from.js'
 import { MARIADB, POSTGRES, skippedTargets, TARGETS, type ScratchDatabase, type TargetName } from './scratch-database.js'
@@ -70,7 +71,7 @@ async function measure(target: TargetName): Promise<MemoryFigures> {
       }
     }
     try {
-      await writeSpecFile(records(), { spec, dir, fileName: `opwr_mem_res_v1-19-0_full_20260101000000.gz`, compression: 'gz', level: 1 })
+      await writeSpecFile(inBatches(records()), { spec, dir, fileName: `opwr_mem_res_v1-19-0_full_20260101000000.gz`, compression: 'gz', level: 1 })
     } finally {
       await source.close()
     }

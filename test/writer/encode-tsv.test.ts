@@ -17,7 +17,8 @@ async function encode(spec: FileSpec, records: Iterable<readonly string[]>): Pro
       callback()
     },
   })
-  await pipeline(records, encoder, sink)
+  // The encoder takes a batch of records per write: all of them as one batch.
+  await pipeline([[...records]], encoder, sink)
   return { bytes: Buffer.concat(chunks), rows: encoder.rows }
 }
 

@@ -11,6 +11,7 @@ import { fileSpecsOf, type FileSpec } from '../../src/spec/file-layout.js'
 import { cleanRecord } from '../../src/writer/clean-record.js'
 import type { CleaningPolicy } from '../../src/writer/cleaning-policy.js'
 import type { Compression } from '../../src/writer/compress-stage.js'
+import { inBatches } from '../../src/platform/row-batches.js'
 import { writeSpecFile } from '../../src/writer/write-spec-file.js'
 import { readSpecFile, readZipEntries } from './read-spec-file.js'
 
@@ -60,7 +61,7 @@ describe('writeSpecFile: header and column order', () => {
     it(`${label}: header then values in that order`, async () => {
       const dir = await tempDir()
       const row = columns.map((name) => `${name}=1`)
-      const written = await writeSpecFile([row], { spec, dir, fileName: nameOf(type, 'gz'), compression: 'gz' })
+      const written = await writeSpecFile([[row]], { spec, dir, fileName: nameOf(type, 'gz'), compression: 'gz' })
       const expected = columns.join('\t') + '\n' + row.join('\t') + '\n'
       assert.ok((await readSpecFile(written.path)).equals(Buffer.from(expected, 'utf8')))
       assert.equal(written.rows, 1)
@@ -80,7 +81,7 @@ describe('writeSpecFile: values are written exactly as given', () => {
   for (const compression of ['gz', 'zip'] as const) {
     it(`${compression}: no quoting, no escaping, UTF-8 without BOM, LF at the end`, async () => {
       const dir = await tempDir()
-      const written = await writeSpecFile(records, { spec: USAGE, dir, fileName: nameOf('usage', compression), compression })
+      const written = await writeSpecFile([records], { spec: USAGE, dir, fileName: nameOf('usage', compression), compression })
       const bytes = await readSpecFile(written.path)
       assert.ok(bytes.equals(expected), bytes.toString('utf8'))
       assert.notDeepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf])
@@ -120,7 +121,7 @@ describe('writeSpecFile: cleaning happens before the writer, and no row ever shi
           else rejected.push(index)
         }
       }
-      const written = await writeSpecFile(cleaned(), { spec, dir, fileName: nameOf('customer', 'gz'), compression: 'gz' })
+      const written = await writeSpecFile(inBatches(cleaned()), { spec, dir, fileName: nameOf('customer', 'gz'), compression: 'gz' })
       const bytes = await readSpecFile(written.path)
       assert.ok(bytes.equals(Buffer.from('customer_id\tbusiness_name\tservice_street_name\n' + body, 'utf8')), JSON.stringify(bytes.toString()))
       assert.deepEqual(rejected, rejectedRows)
@@ -141,8 +142,8 @@ describe('writeSpecFile: packaging', () => {
 
   it('gz: same input gives identical bytes; size and SHA-256 describe the file; owner-only', async () => {
     const [first, second] = [await tempDir(), await tempDir()]
-    const a = await writeSpecFile(records, { spec: USAGE, dir: first, fileName: nameOf('usage', 'gz'), compression: 'gz' })
-    const b = await writeSpecFile(records, { spec: USAGE, dir: second, fileName: nameOf('usage', 'gz'), compression: 'gz' })
+    const a = await writeSpecFile([records], { spec: USAGE, dir: first, fileName: nameOf('usage', 'gz'), compression: 'gz' })
+    const b = await writeSpecFile([records], { spec: USAGE, dir: second, fileName: nameOf('usage', 'gz'), compression: 'gz' })
     const [bytesA, bytesB] = [await readFile(a.path), await readFile(b.path)]
     assert.ok(bytesA.equals(bytesB))
     // gzip header: no FNAME/FCOMMENT flags, MTIME zero.
@@ -160,16 +161,16 @@ describe('writeSpecFile: packaging', () => {
   it('gz: the level is configurable and changes only the compressed bytes', async () => {
     const dir = await tempDir()
     const many = Array.from({ length: 2000 }, (_, i) => [`sp${i % 7}`, `${i}`, '20260101', '31', 'A', ''])
-    const fast = await writeSpecFile(many, { spec: USAGE, dir, fileName: nameOf('usage', 'gz', '01'), compression: 'gz', level: 1 })
-    const best = await writeSpecFile(many, { spec: USAGE, dir, fileName: nameOf('usage', 'gz', '02'), compression: 'gz', level: 9 })
+    const fast = await writeSpecFile(inBatches(many), { spec: USAGE, dir, fileName: nameOf('usage', 'gz', '01'), compression: 'gz', level: 1 })
+    const best = await writeSpecFile(inBatches(many), { spec: USAGE, dir, fileName: nameOf('usage', 'gz', '02'), compression: 'gz', level: 9 })
     assert.notEqual(fast.sha256, best.sha256)
     assert.ok((await readSpecFile(fast.path)).equals(await readSpecFile(best.path)))
   })
 
   it('zip: exactly one entry named .tsv, no directories, identical bytes for the same input', async () => {
     const [first, second] = [await tempDir(), await tempDir()]
-    const a = await writeSpecFile(records, { spec: USAGE, dir: first, fileName: nameOf('usage', 'zip'), compression: 'zip' })
-    const b = await writeSpecFile(records, { spec: USAGE, dir: second, fileName: nameOf('usage', 'zip'), compression: 'zip' })
+    const a = await writeSpecFile([records], { spec: USAGE, dir: first, fileName: nameOf('usage', 'zip'), compression: 'zip' })
+    const b = await writeSpecFile([records], { spec: USAGE, dir: second, fileName: nameOf('usage', 'zip'), compression: 'zip' })
     const entries = await readZipEntries(a.path)
     assert.deepEqual(
       entries.map((entry) => [entry.name, entry.isDirectory]),
@@ -190,7 +191,7 @@ describe('writeSpecFile: packaging', () => {
     it(`${compression}: many rows across many chunks read back exactly`, async () => {
       const dir = await tempDir()
       const many = Array.from({ length: 30_000 }, (_, i) => [`sp${i}`, `${i}.5`, '20260101', '31', i % 2 ? 'A' : 'E', `Zoë ${i}`])
-      const written = await writeSpecFile(many, { spec: USAGE, dir, fileName: nameOf('usage', compression), compression })
+      const written = await writeSpecFile(inBatches(many), { spec: USAGE, dir, fileName: nameOf('usage', compression), compression })
       const expected = USAGE_HEADER + many.map((r) => r.join('\t') + '\n').join('')
       assert.equal(written.rows, 30_000)
       assert.ok((await readSpecFile(written.path)).equals(Buffer.from(expected, 'utf8')))
@@ -201,7 +202,7 @@ describe('writeSpecFile: packaging', () => {
     const dir = await tempDir()
     const here = await Promise.all(
       (['gz', 'zip'] as const).map((compression) =>
-        writeSpecFile(records, { spec: USAGE, dir, fileName: nameOf('usage', compression), compression }),
+        writeSpecFile([records], { spec: USAGE, dir, fileName: nameOf('usage', compression), compression }),
       ),
     )
     const module = new URL('../../src/writer/write-spec-file.js', import.meta.url).href
@@ -213,7 +214,7 @@ describe('writeSpecFile: packaging', () => {
       const out = []
       for (const compression of ['gz', 'zip']) {
         const name = 'opwr_dem_res_v1-19-0_usage_20261101120000.' + compression
-        out.push((await writeSpecFile(${JSON.stringify(records)}, { spec, dir: process.argv[1], fileName: name, compression })).sha256)
+        out.push((await writeSpecFile(${JSON.stringify([records])}, { spec, dir: process.argv[1], fileName: name, compression })).sha256)
       }
       console.log(out.join(' '))`
     for (const tz of ['Pacific/Kiritimati', 'America/St_Johns']) {
@@ -230,7 +231,7 @@ describe('writeSpecFile: packaging', () => {
   it('mode: another owner-only-or-stricter mode is applied exactly', async () => {
     if (process.platform === 'win32') return
     const dir = await tempDir()
-    const written = await writeSpecFile(records, { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'gz', mode: 0o400 })
+    const written = await writeSpecFile([records], { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'gz', mode: 0o400 })
     assert.equal((await stat(written.path)).mode & 0o777, 0o400)
   })
 
@@ -264,7 +265,7 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
       })
       const fileName = nameOf('usage', compression)
       await assert.rejects(
-        writeSpecFile(rows, { spec: USAGE, dir, fileName, compression, signal: controller.signal }),
+        writeSpecFile(inBatches(rows, 1), { spec: USAGE, dir, fileName, compression, signal: controller.signal }),
         { name: 'AbortError' },
       )
       assert.equal(seen.length, 1)
@@ -282,7 +283,7 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
         if (index === 10) throw failure
       })
       await assert.rejects(
-        writeSpecFile(rows, { spec: USAGE, dir, fileName: nameOf('usage', compression), compression }),
+        writeSpecFile(inBatches(rows, 1), { spec: USAGE, dir, fileName: nameOf('usage', compression), compression }),
         (error) => error === failure,
       )
       assert.deepEqual(await readdir(dir), [])
@@ -291,7 +292,7 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
     it(`${compression}: a record of the wrong width fails the file and leaves nothing`, async () => {
       const dir = await tempDir()
       await assert.rejects(
-        writeSpecFile([row, row.slice(1)], { spec: USAGE, dir, fileName: nameOf('usage', compression), compression }),
+        writeSpecFile([[row, row.slice(1)]], { spec: USAGE, dir, fileName: nameOf('usage', compression), compression }),
         /row 3 has 5 values but the header has 6 columns/,
       )
       assert.deepEqual(await readdir(dir), [])
@@ -302,7 +303,7 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
     const dir = await tempDir()
     const signal = AbortSignal.abort()
     await assert.rejects(
-      writeSpecFile([row], { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'gz', signal }),
+      writeSpecFile([[row]], { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'gz', signal }),
       { name: 'AbortError' },
     )
     assert.deepEqual(await readdir(dir), [])
@@ -313,7 +314,7 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
     const fileName = nameOf('usage', 'gz')
     await writeFile(join(dir, fileName), 'delivered before')
     await assert.rejects(
-      writeSpecFile([row], { spec: USAGE, dir, fileName, compression: 'gz' }),
+      writeSpecFile([[row]], { spec: USAGE, dir, fileName, compression: 'gz' }),
       (error) => error instanceof ToolkitError && error.code === 'OUTPUT_NOT_WRITABLE' && error.message.includes(fileName),
     )
     assert.equal(await readFile(join(dir, fileName), 'utf8'), 'delivered before')
@@ -326,7 +327,7 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
     const upper = fileName.toUpperCase()
     await writeFile(join(dir, upper), 'delivered before')
     await assert.rejects(
-      writeSpecFile([row], { spec: USAGE, dir, fileName, compression: 'gz' }),
+      writeSpecFile([[row]], { spec: USAGE, dir, fileName, compression: 'gz' }),
       (error) => error instanceof ToolkitError && error.code === 'OUTPUT_NOT_WRITABLE' && error.message.includes('already exists'),
     )
     assert.deepEqual(await readdir(dir), [upper])
@@ -335,7 +336,7 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
   it('a missing output folder is an OUTPUT_NOT_WRITABLE error naming the file', async () => {
     const dir = join(await tempDir(), 'missing')
     await assert.rejects(
-      writeSpecFile([row], { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'gz' }),
+      writeSpecFile([[row]], { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'gz' }),
       (error) =>
         error instanceof ToolkitError &&
         error.code === 'OUTPUT_NOT_WRITABLE' &&
@@ -348,11 +349,11 @@ describe('writeSpecFile: never a half-written file under its final name', () => 
   it('refuses a file name that is a path or does not match the compression', async () => {
     const dir = await tempDir()
     await assert.rejects(
-      writeSpecFile([row], { spec: USAGE, dir, fileName: `../${nameOf('usage', 'gz')}`, compression: 'gz' }),
+      writeSpecFile([[row]], { spec: USAGE, dir, fileName: `../${nameOf('usage', 'gz')}`, compression: 'gz' }),
       /must be a bare file name/,
     )
     await assert.rejects(
-      writeSpecFile([row], { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'zip' }),
+      writeSpecFile([[row]], { spec: USAGE, dir, fileName: nameOf('usage', 'gz'), compression: 'zip' }),
       /does not end in \.zip/,
     )
     assert.deepEqual(await readdir(dir), [])

@@ -9,7 +9,7 @@ import type {
   SourceRow,
   StreamOptions,
 } from '../source-dialect.js'
-import { eachRow } from '../each-row.js'
+import { eachRow } from '../../platform/row-batches.js'
 import { toSourceText } from '../source-value.js'
 import { socketFailureOf } from '../socket-failure.js'
 import { acquirePooled, destroyPooled, releasePooled, watchConnection, type PooledConnection } from '../pooled-connection.js'

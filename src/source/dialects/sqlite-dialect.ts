@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { ConnectionValues, DialectSession, SessionOptions, SourceDialect, SourceFailure, SourceRow, StreamOptions } from '../source-dialect.js'
 import { acquirePooled, destroyPooled, releasePooled, type PooledConnection } from '../pooled-connection.js'
-import { eachRow } from '../each-row.js'
+import { eachRow } from '../../platform/row-batches.js'
 import { toSourceText } from '../source-value.js'
 
 /**
