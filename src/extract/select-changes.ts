@@ -38,7 +38,8 @@ export async function* selectChanges(rows: Batches<OutputRow>, options: SelectCh
     }
     if (selected.length > 0) yield selected
   }
-  if (group.length > 0) yield selectInServicePoint(group, options, [])
+  const last = group.length > 0 ? selectInServicePoint(group, options, []) : []
+  if (last.length > 0) yield last
 }
 
 /** Adds what the service point's rows send to `out`, and returns it. */
