@@ -26,6 +26,9 @@ export interface ReadRecordsInSpecOrderOptions {
  */
 const MOST_ROWS_PER_SERVICE_POINT_AND_DATE = 10_000
 
+/** Records handed on at a time, at least (a service point and date's group is not split). */
+const FINISHED_PER_BATCH = 64
+
 /**
  * The database handed over rows out of the extract's order (a collation, padding or conversion the
  * dialect's `binaryOrderKey` did not foresee). Nothing of the attempt may be kept; it is run again with
@@ -97,13 +100,13 @@ export function describeSortPlace(sortedBy: SortPlace): string {
     : 'sorted on disk by the extract (source.sort: disk, or service_point_id is not a SQL column)'
 }
 
-/** In the driver's batches: each batch hands on the groups of service point and date that it finished. */
+/** In batches: the groups of service point and date that a driver batch finished, some 64 records at a time. */
 async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: ReadFilter, signal?: AbortSignal): AsyncGenerator<ReadRecord[]> {
   const query = specOrderReadQuery(source.dialect, mapping, filter, 'database')
   let group: ReadRecord[] = []
   let rowNumber = 0
   for await (const rows of source.streamBatches(query.sql, query.bindings, { signal })) {
-    const finished: ReadRecord[] = []
+    let finished: ReadRecord[] = []
     for (const row of rows) {
       rowNumber++
       const record = toReadRecord(row, query.fields, mapping)
@@ -116,6 +119,13 @@ async function* inDatabaseOrder(source: SourceReader, mapping: Mapping, filter: 
         if (group.length > 1) group.sort(compareReadRecords)
         for (const grouped of group) finished.push(grouped)
         group = []
+        // On in batches of about 64: with a whole driver batch (hundreds of rows per COPY chunk) in flight
+        // through every stage, more of it outlived the young generation: 140-161 MB resident while writing
+        // 10M reads, against 135-147 MB so.
+        if (finished.length >= FINISHED_PER_BATCH) {
+          yield finished
+          finished = []
+        }
       }
       group.push(record)
       if (group.length > MOST_ROWS_PER_SERVICE_POINT_AND_DATE) {
