@@ -7,9 +7,9 @@
  * - `lines FILE`: `validateFile` of a written file with no rules (decompressing, splitting into lines,
  *   finding each row's fields), for the caller to time as it times `validate`, start-up included: what
  *   `validate` costs before its first rule. Prints the rows.
- * - `ledger STATE_DIR` prints the seconds of recording the reads of the run in that state again, in the order of the file and in
- *   the batches an extract records them in, into a new state: the delivery ledger's own SQLite work,
- *   without the extract around it.
+ * - `ledger STATE_DIR` prints the seconds of recording the run's reads from that state again, in the order
+ *   of the file and in the batches an extract records them in, into a new state: the delivery ledger's own
+ *   SQLite work, without the extract around it.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'

@@ -6,8 +6,11 @@
  */
 export type Batches<T> = AsyncIterable<readonly T[]>
 
+/** Rows per batch that a stage hands on, where it makes the batches. */
+export const BATCH_ROWS = 64
+
 /** Rows that come singly (a sort on disk hands its records out one at a time), in batches of up to `size`. */
-export async function* inBatches<T>(rows: AsyncIterable<T> | Iterable<T>, size = 64): AsyncGenerator<T[]> {
+export async function* inBatches<T>(rows: AsyncIterable<T> | Iterable<T>, size = BATCH_ROWS): AsyncGenerator<T[]> {
   let batch: T[] = []
   for await (const row of rows) {
     batch.push(row)

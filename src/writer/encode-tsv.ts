@@ -57,8 +57,8 @@ class TsvEncodeStream extends Transform implements TsvEncoder {
   #batch = ''
 
   constructor(spec: FileSpec) {
-    // One batch waiting at most: the default of 16 objects meant 16 batches of a few hundred records each,
-    // 10-15 MB more resident in the memory soak than when each write was one record.
+    // One batch waiting at most: the object-mode default of 16 let 16 batches of records wait, 10-15 MB more
+    // resident in the memory soaks than when each write was one record.
     super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 1 })
     this.#spec = spec
     // The header goes out even for an empty file (`empty_incremental: header_only`).
